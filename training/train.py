@@ -1,0 +1,346 @@
+"""Train the HueRevive colorization network on a folder of colour photos.
+
+    python -m training.train --data ../shared/photos/train --out runs/main --time-budget 90m
+    python -m training.train --out runs/main --resume --time-budget 30m --export huerevive/weights/colornet.pt
+    torchrun --nproc_per_node=4 -m training.train --data DIR --out runs/ddp   # several GPUs
+
+Checkpoints (``OUT/last.pt``) are written every few minutes and at the end;
+``--resume`` continues from one. Per-epoch metrics go to ``OUT/metrics.csv``
+and ``OUT/metrics.json``, a sample grid per epoch to ``OUT/samples/``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import re
+import sys
+import time
+from dataclasses import asdict
+from datetime import datetime, timezone
+from pathlib import Path
+
+import numpy as np
+import torch
+import torch.distributed as dist
+import torch.nn.functional as F
+from PIL import Image
+
+from huerevive.ab_bins import gamut_bin_centres, rebalance_weights, soft_encode
+from huerevive.color import lab_to_rgb
+from huerevive.model_loading import make_checkpoint, model_from_checkpoint
+from huerevive.network import ColorNet, NetConfig
+from huerevive.progress import format_seconds
+from training.data import PhotoSet, jitter_lightness, load_photo_set, random_crop_batch, read_holdout
+
+HOLDOUT_FILE = Path(__file__).with_name("holdout.txt")
+STRIDE = 4  # the network predicts ab at 1/4 of its input size
+
+
+def parse_duration(text: str) -> float:
+    """'90m' -> 5400.0 seconds; accepts s, m, h suffixes or a bare number of seconds."""
+    match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([smh]?)\s*", text)
+    if not match:
+        raise argparse.ArgumentTypeError(f"not a duration: {text!r} (use e.g. 90m, 2h, 600s)")
+    return float(match.group(1)) * {"": 1, "s": 1, "m": 60, "h": 3600}[match.group(2)]
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--data", default="../shared/photos/train", help="folder of colour photos (recursive)")
+    p.add_argument("--val-data", default=None, help="folder of held-out photos for per-epoch metrics")
+    p.add_argument("--out", default="runs/main", help="run folder: checkpoints, logs, samples")
+    p.add_argument("--time-budget", type=parse_duration, default=parse_duration("90m"), help="wall time for this run")
+    p.add_argument("--max-steps", type=int, default=0, help="stop after this many steps in total (0: no limit)")
+    p.add_argument("--resume", action="store_true", help="continue from OUT/last.pt")
+    p.add_argument("--batch-size", type=int, default=16)
+    p.add_argument("--crop", type=int, default=224)
+    p.add_argument("--lr", type=float, default=1e-3, help="decoder learning rate (encoder: lr/4)")
+    p.add_argument("--rebalance-mix", type=float, default=0.5, help="0: full rebalancing, 1: none")
+    p.add_argument("--no-pretrained", action="store_true", help="random encoder instead of ImageNet")
+    p.add_argument("--freeze-blocks", type=int, default=3, help="keep the stem and this many first encoder blocks fixed")
+    p.add_argument("--snapshot-steps", type=int, default=0, help="also keep OUT/step_N.pt every N steps (for comparisons)")
+    p.add_argument("--checkpoint-minutes", type=float, default=5.0)
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--threads", type=int, default=0, help="CPU threads (0: all cores)")
+    p.add_argument("--holdout", default=str(HOLDOUT_FILE), help="file of photo stems never to train on")
+    p.add_argument("--export", default=None, help="write the package's weights file here at the end")
+    return p.parse_args(argv)
+
+
+class Run:
+    """Process-group facts: rank 0 logs and saves; other ranks only compute."""
+
+    def __init__(self) -> None:
+        self.distributed = "WORLD_SIZE" in os.environ and int(os.environ["WORLD_SIZE"]) > 1
+        if self.distributed:
+            dist.init_process_group("nccl" if torch.cuda.is_available() else "gloo")
+            self.rank, self.world = dist.get_rank(), dist.get_world_size()
+            local = int(os.environ.get("LOCAL_RANK", 0))
+            self.device = torch.device(f"cuda:{local}") if torch.cuda.is_available() else torch.device("cpu")
+            if torch.cuda.is_available():
+                torch.cuda.set_device(self.device)
+        else:
+            self.rank, self.world = 0, 1
+            self.device = torch.device("cuda" if torch.cuda.is_available() else "cpu")
+        self.main = self.rank == 0
+
+    def log(self, out: Path, text: str) -> None:
+        if self.main:
+            line = f"{datetime.now().strftime('%H:%M:%S')} {text}"
+            print(line, flush=True)
+            with open(out / "train.log", "a", encoding="utf-8") as fh:
+                fh.write(line + "\n")
+
+
+def bin_histogram(photos: PhotoSet, centres: torch.Tensor) -> torch.Tensor:
+    """Empirical ab-bin frequencies over the training photos (at 1/8 size for speed)."""
+    from huerevive.color import rgb_to_lab
+
+    counts = torch.zeros(len(centres))
+    for img in photos.images:
+        small = F.avg_pool2d(img.float()[None] / 255.0, 8)[0]
+        ab = rgb_to_lab(small)[1:].reshape(2, -1).T
+        counts += torch.bincount(torch.cdist(ab, centres).argmin(1), minlength=len(centres)).float()
+    return counts / counts.sum()
+
+
+def weighted_ce(logits: torch.Tensor, ab: torch.Tensor, centres: torch.Tensor, weights: torch.Tensor) -> torch.Tensor:
+    """Soft-encoded cross-entropy, each pixel weighted by its colour's rarity."""
+    target = soft_encode(ab, centres)
+    pix_w = weights[target.argmax(1)]
+    ce = -(target * F.log_softmax(logits, 1)).sum(1)
+    return (ce * pix_w).mean()
+
+
+def atomic_save(obj: object, path: Path) -> None:
+    tmp = path.with_name(path.name + ".tmp")
+    torch.save(obj, tmp)
+    os.replace(tmp, path)
+
+
+def lr_factor(elapsed: float, budget: float) -> float:
+    """Short warm-up, flat, then a linear fall to 10% over the last quarter of the budget."""
+    frac = elapsed / max(budget, 1.0)
+    if frac > 0.75:
+        return max(0.1, 1.0 - 0.9 * (frac - 0.75) / 0.25)
+    return 1.0
+
+
+def val_batch(photos: PhotoSet, size: int, count: int = 16) -> torch.Tensor:
+    """Fixed Lab validation images (centre, whole photo resized), for comparable epochs."""
+    from huerevive.color import rgb_to_lab
+
+    out = []
+    for img in photos.images[:count]:
+        t = F.interpolate(img.float()[None], size=(size, size), mode="bilinear", antialias=True, align_corners=False)[0]
+        out.append(rgb_to_lab((t / 255.0).clamp(0, 1)))
+    return torch.stack(out)
+
+
+@torch.no_grad()
+def evaluate_epoch(model: ColorNet, lab: torch.Tensor, weights: torch.Tensor, device: torch.device) -> tuple[dict, torch.Tensor]:
+    """Validation loss, ab error, PSNR and colourfulness on the fixed batch; returns predicted RGB too."""
+    model.eval()
+    lab = lab.to(device)
+    l_chan, ab = lab[:, :1], lab[:, 1:]
+    logits = model(l_chan)
+    loss = weighted_ce(logits, F.avg_pool2d(ab, STRIDE), model.bin_centres, weights.to(device)).item()
+    ab_pred = F.interpolate(model.predict_ab(l_chan), size=ab.shape[-2:], mode="bilinear", align_corners=False)
+    rgb_pred = torch.stack([lab_to_rgb(torch.cat((l_chan[i], ab_pred[i]))) for i in range(len(lab))])
+    rgb_true = torch.stack([lab_to_rgb(lab[i], keep_lightness=False) for i in range(len(lab))])
+    mse = ((rgb_pred - rgb_true) ** 2).flatten(1).mean(1).clamp_min(1e-10)
+    chroma = ab_pred.norm(dim=1).mean().item()
+    model.train()
+    stats = {
+        "val_loss": loss,
+        "val_ab_mae": (ab_pred - ab).abs().mean().item(),
+        "val_psnr": (10 * torch.log10(1 / mse)).mean().item(),
+        "val_chroma": chroma,
+        "true_chroma": ab.norm(dim=1).mean().item(),
+    }
+    return stats, torch.stack((rgb_pred, rgb_true))
+
+
+def save_grid(pred_true: torch.Tensor, lab: torch.Tensor, path: Path, count: int = 6) -> None:
+    """gray | ours | truth, one row per image."""
+    pred, true = pred_true[0][:count].cpu(), pred_true[1][:count].cpu()
+    gray = torch.stack([lab_to_rgb(torch.cat((lab[i, :1], torch.zeros_like(lab[i, 1:])))) for i in range(len(pred))])
+    rows = [torch.cat((g, p, t), 2) for g, p, t in zip(gray, pred, true)]
+    grid = torch.cat(rows, 1).permute(1, 2, 0).numpy()
+    Image.fromarray((grid * 255).round().astype(np.uint8)).save(path)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    run = Run()
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "samples").mkdir(exist_ok=True)
+    if args.threads:
+        torch.set_num_threads(args.threads)
+    torch.manual_seed(args.seed)
+    gen = torch.Generator().manual_seed(args.seed * 1000 + run.rank)
+
+    photos = load_photo_set(args.data, read_holdout(args.holdout))
+    if not photos.images:
+        print(f"no usable colour photos under {args.data}", file=sys.stderr)
+        return 2
+    run.log(out, f"data: {len(photos.images)} photos from {args.data}; skipped {photos.skipped}")
+    val = load_photo_set(args.val_data) if args.val_data else None
+    val_lab = val_batch(val, args.crop) if val and val.images else None
+
+    ckpt_path = out / "last.pt"
+    state = torch.load(ckpt_path, map_location="cpu", weights_only=False) if args.resume and ckpt_path.exists() else None
+    if args.resume and state is None:
+        run.log(out, f"--resume: no checkpoint at {ckpt_path}, starting fresh")
+    if state is not None:
+        model = model_from_checkpoint(state["model"])
+        weights = state["rebalance_weights"]
+        gen.set_state(state["generator"])
+    else:
+        centres = gamut_bin_centres()
+        model = ColorNet(NetConfig(num_bins=len(centres)), centres, pretrained_encoder=not args.no_pretrained)
+        weights = rebalance_weights(bin_histogram(photos, centres), centres, mix=args.rebalance_mix)
+    # Early high-resolution layers hold generic edge filters; fixing them halves
+    # backward time on a CPU and guards 350 photos against overfitting.
+    if args.freeze_blocks > 0:
+        for module in (model.encoder._conv_stem, *model.encoder._blocks[: args.freeze_blocks]):
+            module.requires_grad_(False)
+    model.to(run.device).train()
+    model.to(memory_format=torch.channels_last)  # ~1.5x faster convolutions on the CPU
+    weights_dev = weights.to(run.device)
+    enc_params = [p for p in model.encoder.parameters() if p.requires_grad]
+    enc_ids = {id(p) for p in model.encoder.parameters()}
+    dec_params = [p for p in model.parameters() if id(p) not in enc_ids]
+    opt = torch.optim.AdamW(
+        [{"params": enc_params, "lr": args.lr / 4}, {"params": dec_params, "lr": args.lr}], weight_decay=1e-4
+    )
+    base_lrs = [g["lr"] for g in opt.param_groups]
+    step, epoch, total_seconds = 0, 0, 0.0
+    history: list[dict] = []
+    if state is not None:
+        opt.load_state_dict(state["optimizer"])
+        step, epoch, total_seconds = state["step"], state["epoch"], state["total_seconds"]
+        history = state.get("history", [])
+        run.log(out, f"resumed at step {step}, epoch {epoch}, {format_seconds(total_seconds)} trained so far")
+    net = torch.nn.parallel.DistributedDataParallel(model) if run.distributed else model
+    centres_dev = model.bin_centres
+
+    first_step = step
+    steps_per_epoch = max(1, len(photos.images) // (args.batch_size * run.world))
+    start = time.monotonic()
+    last_ckpt = start
+    epoch_loss, epoch_steps = 0.0, 0
+
+    def save(final: bool = False) -> None:
+        if not run.main:
+            return
+        meta = {"step": step, "epoch": epoch, "train_seconds": total_seconds + time.monotonic() - start}
+        atomic_save(
+            {
+                "model": make_checkpoint(model, meta),
+                "optimizer": opt.state_dict(),
+                "rebalance_weights": weights,
+                "generator": gen.get_state(),
+                "step": step,
+                "epoch": epoch,
+                "total_seconds": total_seconds + time.monotonic() - start,
+                "history": history,
+                "args": vars(args),
+            },
+            ckpt_path,
+        )
+        run.log(out, f"checkpoint saved: {ckpt_path} (step {step}{', final' if final else ''})")
+
+    while True:
+        elapsed = time.monotonic() - start
+        if elapsed >= args.time_budget or (args.max_steps and step >= args.max_steps):
+            break
+        for group, base in zip(opt.param_groups, base_lrs):
+            group["lr"] = base * lr_factor(elapsed, args.time_budget)
+        lab = random_crop_batch(photos, args.batch_size, args.crop, gen).to(run.device)
+        l_in = jitter_lightness(lab[:, :1], gen).contiguous(memory_format=torch.channels_last)
+        logits = net(l_in)
+        loss = weighted_ce(logits, F.avg_pool2d(lab[:, 1:], STRIDE), centres_dev, weights_dev)
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        opt.step()
+        step += 1
+        epoch_loss += loss.item()
+        epoch_steps += 1
+        if step % 10 == 0:
+            per_step = (time.monotonic() - start) / (step - first_step)
+            left = args.time_budget - (time.monotonic() - start)
+            run.log(
+                out,
+                f"step {step} epoch {epoch} loss {loss.item():.3f} | {per_step:.2f} s/step | "
+                f"elapsed {format_seconds(time.monotonic() - start)} | ETA {format_seconds(left)} (budget)",
+            )
+        if step % steps_per_epoch == 0:
+            epoch += 1
+            row = {
+                "epoch": epoch,
+                "step": step,
+                "train_minutes": round((total_seconds + time.monotonic() - start) / 60, 2),
+                "train_loss": epoch_loss / max(1, epoch_steps),
+            }
+            if val_lab is not None and run.main:
+                stats, pred_true = evaluate_epoch(model, val_lab, weights, run.device)
+                row.update(stats)
+                save_grid(pred_true, val_lab, out / "samples" / f"epoch_{epoch:04d}.png")
+            history.append(row)
+            epoch_loss, epoch_steps = 0.0, 0
+            if run.main:
+                write_metrics(out, history)
+                run.log(out, "epoch " + " ".join(f"{k}={v:.4g}" if isinstance(v, float) else f"{k}={v}" for k, v in row.items()))
+        if run.main and args.snapshot_steps and step % args.snapshot_steps == 0:
+            atomic_save({"model": make_checkpoint(model, {"step": step})}, out / f"step_{step:06d}.pt")
+        if time.monotonic() - last_ckpt > args.checkpoint_minutes * 60:
+            save()
+            last_ckpt = time.monotonic()
+
+    save(final=True)
+    if args.export and run.main:
+        export(model, args, step, epoch, total_seconds + time.monotonic() - start, photos)
+        run.log(out, f"exported weights to {args.export}")
+    if run.distributed:
+        dist.destroy_process_group()
+    return 0
+
+
+def write_metrics(out: Path, history: list[dict]) -> None:
+    keys = sorted({k for row in history for k in row}, key=lambda k: (k != "epoch", k != "step", k))
+    with open(out / "metrics.csv", "w", newline="", encoding="utf-8") as fh:
+        writer = csv.DictWriter(fh, fieldnames=keys)
+        writer.writeheader()
+        writer.writerows(history)
+    (out / "metrics.json").write_text(json.dumps(history, indent=1), encoding="utf-8")
+
+
+def export(model: ColorNet, args: argparse.Namespace, step: int, epoch: int, seconds: float, photos: PhotoSet) -> None:
+    """Write the package weights file (model only, fp32) with a description of its training."""
+    meta = {
+        "version": datetime.now(timezone.utc).strftime("%Y%m%d-%H%M") + f"-s{step}",
+        "trained": True,
+        "steps": step,
+        "epochs": epoch,
+        "train_minutes": round(seconds / 60, 1),
+        "data": str(args.data),
+        "photos": len(photos.images),
+        "crop": args.crop,
+        "batch_size": args.batch_size,
+        "rebalance_mix": args.rebalance_mix,
+        "pretrained_encoder": not args.no_pretrained,
+        "config": asdict(model.config),
+    }
+    path = Path(args.export)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    model.eval()
+    atomic_save(make_checkpoint(model, meta), path)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
