@@ -18,7 +18,7 @@ import torch
 import torch.nn.functional as F
 from PIL import Image
 
-from huerevive.color import lab_to_rgb, rgb_to_l
+from huerevive.color import lab_to_rgb_u8, rgb_u8_to_l
 from huerevive.image_input import DEFAULT_MAX_PIXELS, ImageSource, LoadedImage, load_image
 from huerevive.model_loading import load_model
 from huerevive.network import ColorNet
@@ -108,7 +108,9 @@ class Colorizer:
         """L (1, 1, H, W) -> (ab (1, 2, h, w), L resized to (1, 1, h, w)) at the ab map's resolution."""
         height, width = l_full.shape[-2:]
         work_h, work_w = working_shape(height, width, self.model.config.working_size)
-        l_work = F.interpolate(l_full, size=(work_h, work_w), mode="bilinear", antialias=True, align_corners=False)
+        factor = max(1, min(height // work_h, width // work_w) // 2)
+        l_pooled = F.avg_pool2d(l_full, factor) if factor > 1 else l_full  # cheap first step for big photos
+        l_work = F.interpolate(l_pooled, size=(work_h, work_w), mode="bilinear", antialias=True, align_corners=False)
         ab_small = self.model.predict_ab(l_work)
         l_small = F.interpolate(l_work, size=ab_small.shape[-2:], mode="area")
         return ab_small, l_small
@@ -118,18 +120,15 @@ class Colorizer:
         """Colorize an already-decoded photo (see ``load_image``)."""
         start = time.perf_counter()
         sat = _check_saturation(saturation)
-        rgb = torch.from_numpy(loaded.rgb).to(self.device).permute(2, 0, 1).float().div_(255.0)
-        l_full = rgb_to_l(rgb)[None, None]  # (1, 1, H, W)
-        del rgb
+        l_full = rgb_u8_to_l(loaded.rgb).to(self.device)[None, None]  # (1, 1, H, W)
         ab_small, l_small = self.predict_ab_small(l_full)
         ab_full = guided_upsample(ab_small, l_small, l_full).mul_(sat)
-        lab = torch.cat((l_full, ab_full), 1)[0]
-        out = lab_to_rgb(lab).mul_(255.0).round_().to(torch.uint8).permute(1, 2, 0)
+        rgb = lab_to_rgb_u8(l_full[0, 0], ab_full[0])
         return ColorizeResult(
             l=l_full[0, 0].cpu().numpy(),
             ab=ab_full[0].cpu().numpy(),
             ab_small=(ab_small[0] * sat).cpu().numpy(),
-            rgb=np.ascontiguousarray(out.cpu().numpy()),
+            rgb=rgb,
             alpha=loaded.alpha,
             seconds=time.perf_counter() - start,
         )

@@ -18,6 +18,7 @@ import ui.strings as strings_pkg
 LANGS: tuple[str, ...] = ("ko", "en")
 DEFAULT_LANG = "ko"
 LANG_KEY = "huerevive_lang"
+_WIDGET_KEY = "huerevive_lang_widget"
 LANG_NAMES = {"ko": "한국어", "en": "English"}
 
 
@@ -67,14 +68,24 @@ def current_lang() -> str:
     return lang
 
 
+def _remember_choice() -> None:
+    st.session_state[LANG_KEY] = st.session_state[_WIDGET_KEY]
+
+
 def language_switch() -> str:
-    """A language picker in the sidebar; returns the chosen language."""
-    current_lang()  # make sure the state key holds a valid default before the widget reads it
+    """A language picker in the sidebar; returns the chosen language.
+
+    The choice lives in ``LANG_KEY`` (plain session state), and the widget is
+    re-seeded from it on every run, because Streamlit drops a widget's own
+    state when the visitor moves to another page.
+    """
+    st.session_state[_WIDGET_KEY] = current_lang()
     st.sidebar.radio(
         "Language / 언어",
         LANGS,
         format_func=LANG_NAMES.__getitem__,
-        key=LANG_KEY,
+        key=_WIDGET_KEY,
         horizontal=True,
+        on_change=_remember_choice,
     )
     return st.session_state[LANG_KEY]

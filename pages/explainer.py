@@ -1,0 +1,167 @@
+"""Explainer (for a classroom): L, a and b of one photo, its colours on the ab plane, and how close it is to the truth.
+
+Works on a gallery photo or on the visitor's upload. An upload is decoded from
+memory and kept in this session's state only: never written to disk, never in
+a cache another visitor could reach.
+"""
+
+from dataclasses import dataclass
+
+import numpy as np
+import streamlit as st
+
+from huerevive.collection import collection_path_from_env
+from huerevive.errors import ImageLoadError
+from huerevive.image_input import load_image
+from huerevive.metrics import colourfulness
+from huerevive.model_loading import model_version
+from huerevive.pipeline import ColorizeResult
+from ui import channels
+from ui.colorize_flow import site_max_pixels
+from ui.gallery_source import cached_collection
+from ui.i18n import current_lang, t
+from ui.model import get_colorizer
+from ui.photo_errors import friendly_error
+from ui.quality import quality_panel
+from ui.text import md_escape
+
+UPLOAD_TYPES = ["jpg", "jpeg", "png", "webp", "tif", "tiff", "bmp"]
+UPLOAD_KEY = "hr_explain_upload"
+COLOUR_UPLOAD_MIN = 5.0  # colourfulness above which an upload is its own colour original (gray scans score ~0-2)
+
+
+@dataclass
+class Explained:
+    """One photo's colorization, plus its colour original's scores when there is one."""
+
+    key: str
+    result: ColorizeResult
+    scores: dict[str, channels.Scores] | None = None
+    truth_colourfulness: float | None = None
+    in_training: bool = False
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def gallery_explained(path: str, original: str | None, in_training: bool, version: str) -> Explained:
+    """A gallery photo's result and scores, shared by all visitors (``version`` renews it for new weights)."""
+    result = get_colorizer().colorize_detailed(path, 1.0)
+    if original is None:
+        return Explained(path, result, in_training=in_training)
+    truth = load_image(original).rgb
+    return Explained(path, result, channels.compare_with_truth(result.rgb, result.l, truth),
+                     colourfulness(truth), in_training)
+
+
+def upload_explained(uploaded) -> Explained | ImageLoadError | None:  # noqa: ANN001 - streamlit UploadedFile
+    """This session's upload, colorized once and kept in session state; None when the uploader is empty."""
+    if uploaded is None:
+        st.session_state.pop(UPLOAD_KEY, None)
+        return None
+    held = st.session_state.get(UPLOAD_KEY)
+    if held is not None and held[0] == uploaded.file_id:
+        return held[1]
+    try:
+        loaded = load_image(uploaded.getvalue(), max_pixels=site_max_pixels(), name=uploaded.name)
+    except ImageLoadError as exc:
+        st.session_state[UPLOAD_KEY] = (uploaded.file_id, exc)
+        return exc
+    result = get_colorizer().colorize_loaded(loaded, 1.0)
+    colour = colourfulness(loaded.rgb)
+    shown = Explained(uploaded.file_id, result)
+    if colour >= COLOUR_UPLOAD_MIN:  # a colour photo is its own truth
+        shown = Explained(uploaded.file_id, result, channels.compare_with_truth(result.rgb, result.l, loaded.rgb),
+                          colour)
+    st.session_state[UPLOAD_KEY] = (uploaded.file_id, shown)
+    return shown
+
+
+def show_channels(l_small: np.ndarray, ab_small: np.ndarray, lang: str) -> None:
+    st.subheader(t("explainer.channels_heading", lang), anchor=False)
+    pictures = (
+        (channels.lightness_image(l_small), "explainer.l_caption"),
+        (channels.a_channel_image(ab_small[0]), "explainer.a_caption"),
+        (channels.b_channel_image(ab_small[1]), "explainer.b_caption"),
+        (channels.recolour(l_small, ab_small, 1.0), "explainer.result_caption"),
+    )
+    for col, (picture, caption) in zip(st.columns(4), pictures):
+        col.image(picture, width="stretch")
+        col.caption(t(caption, lang))
+
+
+def show_ab_plane(ab_small: np.ndarray, lang: str) -> None:
+    st.subheader(t("explainer.ab_heading", lang), anchor=False)
+    words = channels.AbFigureText(t("explainer.ab_axis_a", lang), t("explainer.ab_axis_b", lang),
+                                  t("explainer.ab_hover", lang))
+    left, right = st.columns([3, 2])
+    left.plotly_chart(channels.ab_figure(ab_small, words), theme=None, config={"displayModeBar": False})
+    right.caption(t("explainer.ab_caption", lang))
+
+
+def show_strip(l_small: np.ndarray, ab_small: np.ndarray, lang: str) -> None:
+    st.subheader(t("explainer.strip_heading", lang), anchor=False)
+    st.caption(t("explainer.strip_caption", lang))
+    for col, (saturation, picture) in zip(st.columns(4), channels.saturation_strip(l_small, ab_small)):
+        col.image(picture, width="stretch")
+        col.caption(t("explainer.strip_item", lang, s=f"{saturation:g}"))
+
+
+def show_scores(shown: Explained, lang: str) -> None:
+    st.subheader(t("explainer.scores_heading", lang), anchor=False)
+    if shown.scores is None:
+        st.info(t("explainer.scores_none", lang))
+        return
+    st.markdown(t("explainer.scores_intro", lang))
+    if shown.in_training:
+        st.warning(t("explainer.scores_trained", lang))
+    delta_colour = {"higher": "normal", "lower": "inverse", "closer": "off"}
+    for name, better in channels.SCORE_BETTER.items():
+        metric = t(f"explainer.{name}_name", lang)
+        ours, gray = getattr(shown.scores["model"], name), getattr(shown.scores["grayscale"], name)
+        about, ours_col, gray_col = st.columns([2, 1, 1], vertical_alignment="center")
+        about.markdown(f"**{metric}** · {t(f'explainer.{better}', lang)}")
+        about.caption(t(f"explainer.{name}_explain", lang))
+        delta = channels.format_score(name, ours - gray) if np.isfinite(ours - gray) else None
+        ours_col.metric(t("explainer.ours", lang, metric=metric), channels.format_score(name, ours),
+                        delta=delta, delta_color=delta_colour[better])
+        gray_col.metric(t("explainer.gray", lang, metric=metric), channels.format_score(name, gray))
+    st.caption(t("explainer.truth_colourfulness", lang,
+                 value=channels.format_score("colourfulness", shown.truth_colourfulness)))
+
+
+lang = current_lang()
+st.title(t("explainer.title", lang))
+st.markdown(t("explainer.intro", lang))
+photos = cached_collection(str(collection_path_from_env())).photos
+mode = st.radio(t("explainer.source", lang), ["gallery", "upload"], horizontal=True, key="hr_explain_mode",
+                format_func=lambda m: t(f"explainer.source_{m}", lang))
+
+shown: Explained | ImageLoadError | None = None
+if mode == "upload":
+    uploaded = st.file_uploader(t("explainer.upload_label", lang), type=UPLOAD_TYPES, key="hr_explain_file",
+                                help=t("explainer.upload_help", lang))
+    with st.spinner(t("explainer.working", lang)):
+        shown = upload_explained(uploaded)
+    if shown is None:
+        st.info(t("explainer.waiting", lang))
+elif photos:
+    photo = st.selectbox(t("explainer.pick", lang), photos, key="hr_explain_photo",
+                         format_func=lambda p: p.text("title", lang))
+    with st.spinner(t("explainer.working", lang)):
+        shown = gallery_explained(str(photo.image_path), photo.original_path and str(photo.original_path),
+                                  photo.in_training, model_version(get_colorizer().model))
+else:
+    st.info(t("explainer.no_gallery", lang))
+
+if isinstance(shown, ImageLoadError):
+    st.error(friendly_error(shown, lang, md_escape(shown.source), site_max_pixels()), icon=":material/error:")
+    st.caption(md_escape(t("error.details", lang, reason=shown.reason)))
+elif shown is not None:
+    l_small, ab_small = channels.shrink_planes(shown.result.l, shown.result.ab)
+    show_channels(l_small, ab_small, lang)
+    show_ab_plane(ab_small, lang)
+    show_strip(l_small, ab_small, lang)
+    show_scores(shown, lang)
+
+st.divider()
+quality_panel(lang)
+st.caption(t("explainer.fid_explain", lang))

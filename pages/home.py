@@ -1,0 +1,19 @@
+"""Home: what the site does, where to go next, how good the model is."""
+
+import streamlit as st
+
+from ui.i18n import current_lang, t
+from ui.quality import quality_panel
+
+lang = current_lang()
+st.title(t("home.title", lang))
+st.subheader(t("home.tagline", lang))
+st.markdown(t("home.what", lang))
+
+cols = st.columns(3)
+cols[0].page_link("pages/colorize.py", label=t("home.cta_colorize", lang), icon=":material/palette:")
+cols[1].page_link("pages/gallery.py", label=t("home.cta_gallery", lang), icon=":material/photo_library:")
+cols[2].page_link("pages/explainer.py", label=t("home.cta_explainer", lang), icon=":material/school:")
+
+st.caption(t("home.how_short", lang))
+quality_panel(lang, short=True)

@@ -1,0 +1,134 @@
+"""The real model on real photos and odd inputs: size, lightness, alpha, tint and saturation contracts."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+from skimage.color import lab2rgb, rgb2lab
+
+import huerevive
+
+pytestmark = pytest.mark.slow
+
+
+def lightness(rgb: np.ndarray) -> np.ndarray:
+    """CIE L (0..100) of uint8 RGB, from scikit-image (an implementation independent of ours)."""
+    return rgb2lab(np.asarray(rgb)[..., :3])[..., 0]
+
+
+def lab_to_uint8(lab: np.ndarray) -> np.ndarray:
+    return np.round(np.clip(lab2rgb(lab), 0, 1) * 255).astype(np.uint8)
+
+
+@pytest.fixture(scope="module")
+def photo(photos_dir: Path) -> Path:
+    """A real colour validation photo (the first one, sorted, for repeatability)."""
+    return sorted((photos_dir / "val").glob("*.jpg"))[0]
+
+
+@pytest.fixture(scope="module")
+def photo_rgb(photo: Path) -> np.ndarray:
+    with Image.open(photo) as img:
+        return np.array(img.convert("RGB"))
+
+
+def test_real_photo_keeps_size_and_lightness(colorizer, photo: Path, photo_rgb: np.ndarray) -> None:
+    out = np.asarray(colorizer.colorize(photo))
+    assert out.shape == photo_rgb.shape
+    assert np.abs(lightness(out) - lightness(photo_rgb)).max() <= 1.0
+    # The model must actually colour: a gray output would also pass the lightness check.
+    assert np.abs(rgb2lab(out)[..., 1:]).mean() > 1.0
+
+
+@pytest.mark.parametrize("size", [(1, 1), (7, 3), (3, 7)])
+def test_tiny_inputs_keep_their_size_and_lightness(colorizer, photo_rgb: np.ndarray, size: tuple[int, int]) -> None:
+    tiny = np.array(Image.fromarray(photo_rgb).resize(size, Image.Resampling.BILINEAR))
+    out = np.asarray(colorizer.colorize(tiny))
+    assert out.shape == (size[1], size[0], 3)
+    assert np.abs(lightness(out) - lightness(tiny)).max() <= 1.0
+
+
+def test_exif_rotated_input_gives_rotated_output(colorizer, photo_rgb: np.ndarray, tmp_path: Path) -> None:
+    img = Image.fromarray(photo_rgb)
+    exif = img.getexif()
+    exif[0x0112] = 6  # stored landscape, shown portrait
+    path = tmp_path / "rotated.png"
+    img.save(path, exif=exif)
+    out = np.asarray(colorizer.colorize(path))
+    upright = np.asarray(img.transpose(Image.Transpose.ROTATE_270))
+    assert out.shape == upright.shape == (img.width, img.height, 3)
+    assert np.abs(lightness(out) - lightness(upright)).max() <= 1.0
+
+
+def test_rgba_alpha_is_preserved_exactly(colorizer, photo_rgb: np.ndarray) -> None:
+    height, width = photo_rgb.shape[:2]
+    alpha = ((np.arange(width)[None, :] + np.arange(height)[:, None]) % 256).astype(np.uint8)
+    out = colorizer.colorize(Image.fromarray(np.dstack((photo_rgb, alpha)), "RGBA"))
+    assert out.mode == "RGBA"
+    np.testing.assert_array_equal(np.asarray(out)[..., 3], alpha)
+    assert np.abs(lightness(np.asarray(out)) - lightness(photo_rgb)).max() <= 1.0
+
+
+def _gray_with_same_lightness(rgb: np.ndarray) -> np.ndarray:
+    lab = rgb2lab(rgb)
+    lab[..., 1:] = 0
+    return lab_to_uint8(lab)
+
+
+def _tinted(gray: np.ndarray, a: float, b: float) -> np.ndarray:
+    lab = rgb2lab(gray)
+    lab[..., 1], lab[..., 2] = a, b
+    return lab_to_uint8(lab)
+
+
+def _assert_same_colorization(first: np.ndarray, second: np.ndarray) -> None:
+    # The two inputs' L differ only by uint8 rounding (< 0.5 L), so the colours must agree
+    # almost everywhere; a pipeline that leaked the input's tint would be off by ~10+ everywhere.
+    ab_diff = np.abs(rgb2lab(first)[..., 1:] - rgb2lab(second)[..., 1:])
+    assert ab_diff.mean() < 1.0
+    assert np.percentile(ab_diff, 99) < 4.0
+
+
+def test_colour_input_gives_the_same_result_as_its_grayscale(colorizer, photo_rgb: np.ndarray) -> None:
+    gray = _gray_with_same_lightness(photo_rgb)
+    assert np.abs(lightness(gray) - lightness(photo_rgb)).max() < 1.0
+    _assert_same_colorization(np.asarray(colorizer.colorize(photo_rgb)), np.asarray(colorizer.colorize(gray)))
+
+
+def test_sepia_input_gives_the_same_result_as_its_grayscale(colorizer, photo_rgb: np.ndarray) -> None:
+    gray = _gray_with_same_lightness(photo_rgb)
+    # Mid-tones only, so the sepia version stays in gamut and keeps the gray version's L.
+    lab = rgb2lab(gray)
+    lab[..., 0] = 20 + lab[..., 0] * 0.6
+    gray = lab_to_uint8(lab)
+    sepia = _tinted(gray, 6.0, 18.0)
+    assert np.abs(rgb2lab(sepia)[..., 2]).mean() > 15  # really tinted
+    assert np.abs(lightness(sepia) - lightness(gray)).max() < 1.0
+    _assert_same_colorization(np.asarray(colorizer.colorize(sepia)), np.asarray(colorizer.colorize(gray)))
+
+
+def test_saturation_zero_gives_gray_with_the_inputs_lightness(colorizer, photo_rgb: np.ndarray) -> None:
+    out = np.asarray(colorizer.colorize(photo_rgb, saturation=0.0)).astype(int)
+    assert np.abs(out[..., 0] - out[..., 1]).max() <= 1 and np.abs(out[..., 1] - out[..., 2]).max() <= 1
+    assert np.abs(lightness(out.astype(np.uint8)) - lightness(photo_rgb)).max() <= 1.0
+
+
+@pytest.mark.parametrize("saturation", [-0.01, 2.01, float("nan"), float("inf")])
+def test_saturation_outside_range_is_refused(colorizer, photo_rgb: np.ndarray, saturation: float) -> None:
+    with pytest.raises(ValueError, match="saturation must be between 0 and 2"):
+        colorizer.colorize(photo_rgb[:8, :8], saturation=saturation)
+
+
+def test_module_colorize_accepts_pil_path_and_array(photo: Path, photo_rgb: np.ndarray) -> None:
+    from_path = np.asarray(huerevive.colorize(photo))
+    with Image.open(photo) as img:
+        from_pil = np.asarray(huerevive.colorize(img))
+    from_array = np.asarray(huerevive.colorize(photo_rgb))
+    from_str = np.asarray(huerevive.colorize(str(photo), saturation=1.0))
+    assert from_path.shape == photo_rgb.shape
+    np.testing.assert_array_equal(from_pil, from_path)
+    np.testing.assert_array_equal(from_array, from_path)
+    np.testing.assert_array_equal(from_str, from_path)

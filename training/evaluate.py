@@ -1,0 +1,384 @@
+"""Score the colorizer on colour photos: each is made gray, colorized at full
+resolution by the real pipeline and compared with the original.
+
+    python -m training.evaluate --data ../shared/photos/val --out eval-out/val
+    python -m training.evaluate --data ../shared/photos/val --working-size 448 --temperature 0.3
+    python -m training.evaluate --data ../shared/historical --no-truth --out eval-out/historical
+    python -m training.evaluate --data ../shared/photos/val --publish   # ships the report with the weights
+
+Input = the photo's Lab lightness L only (a = b = 0); the grayscale baseline is
+that same gray image. Per image and per set: PSNR, SSIM, LPIPS, colourfulness;
+FID per set. When DIR or its parent holds a MANIFEST.tsv with a ``subject``
+column, the ``people`` subset is reported too. Writes OUT/report.json,
+OUT/report.md and OUT/grid.jpg (gray | ours | truth).
+
+report.json: {"command", "data", "model_version", "settings", "images",
+"summary": {"model": {psnr, ssim, lpips, fid, colourfulness}, "grayscale": {...},
+"truth": {colourfulness}}, "subsets": {"people": {"images", "model", "grayscale",
+"truth"}}, "per_image": [{"file", "model", "grayscale", "truth"}], "skipped": [...]}.
+Set-level PSNR, SSIM, LPIPS and colourfulness are means over images (an
+infinite PSNR counts as PSNR_CAP); numbers that cannot be computed are null.
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import csv
+import dataclasses
+import json
+import math
+import shlex
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import torch
+from PIL import Image, ImageDraw, ImageFont
+
+from huerevive import metrics
+from huerevive.color import lab_to_rgb, rgb_to_l
+from huerevive.errors import HueReviveError, ImageLoadError
+from huerevive.evaluation_report import REPORT_PATH
+from huerevive.image_input import LoadedImage, load_image
+from huerevive.model_loading import load_model, model_version
+from huerevive.network import ColorNet
+from huerevive.pipeline import Colorizer
+from huerevive.progress import ProgressBar
+
+PHOTO_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp", ".tif", ".tiff")
+MANIFEST = "MANIFEST.tsv"
+PEOPLE = "people"
+PSNR_CAP = 100.0  # dB; identical images (PSNR = inf) count as this in set means
+GRID_HEIGHT = 256
+PAIR_METRICS = ("psnr", "ssim", "lpips")
+
+
+# --- inputs ------------------------------------------------------------------
+
+
+def find_photos(data: Path) -> list[Path]:
+    """Every JPEG/PNG/WebP/TIFF file under ``data``, recursively, in sorted order."""
+    return sorted(p for p in data.rglob("*") if p.is_file() and p.suffix.lower() in PHOTO_SUFFIXES)
+
+
+def read_subjects(data: Path) -> dict[Path, str] | None:
+    """Resolved photo path -> subject, from MANIFEST.tsv in ``data`` or its parent.
+
+    The manifest's ``file`` column is relative to the manifest's own folder
+    (e.g. ``val/name.jpg``). None when there is no manifest with a subject column.
+    """
+    for folder in (data, data.parent):
+        manifest = folder / MANIFEST
+        if manifest.is_file():
+            with manifest.open(newline="", encoding="utf-8") as handle:
+                reader = csv.DictReader(handle, delimiter="\t")
+                if not reader.fieldnames or not {"file", "subject"} <= set(reader.fieldnames):
+                    return None
+                return {(folder / row["file"]).resolve(): row["subject"] for row in reader}
+    return None
+
+
+def grayscale_of(rgb: np.ndarray) -> np.ndarray:
+    """(H, W, 3) uint8 colour photo -> its lightness only: Lab (L, 0, 0) as uint8 RGB."""
+    chw = torch.from_numpy(rgb.astype(np.float32)).permute(2, 0, 1).div_(255.0)
+    lightness = rgb_to_l(chw)
+    lab = torch.stack((lightness, torch.zeros_like(lightness), torch.zeros_like(lightness)))
+    gray = lab_to_rgb(lab).mul_(255.0).round_().clamp_(0, 255).to(torch.uint8)
+    return np.ascontiguousarray(gray.permute(1, 2, 0).numpy())
+
+
+def configured_model(model: ColorNet, working_size: int | None, temperature: float | None) -> ColorNet:
+    """``model`` with its inference settings overridden (a copy: the cached model stays as it is)."""
+    overrides: dict[str, float | int] = {}
+    if working_size is not None:
+        overrides["working_size"] = working_size
+    if temperature is not None:
+        overrides["temperature"] = temperature
+    if not overrides:
+        return model
+    tuned = copy.deepcopy(model)
+    tuned.config = dataclasses.replace(model.config, **overrides)
+    return tuned
+
+
+# --- scoring -----------------------------------------------------------------
+
+
+def score_pair(pred: np.ndarray, truth: np.ndarray) -> dict[str, float]:
+    """PSNR, SSIM, LPIPS against ``truth`` and the colourfulness of ``pred``."""
+    return {
+        "psnr": metrics.psnr(pred, truth),
+        "ssim": metrics.ssim(pred, truth),
+        "lpips": metrics.lpips_distance(pred, truth),
+        "colourfulness": metrics.colourfulness(pred),
+    }
+
+
+@dataclass
+class _Scores:
+    """Per-image rows and Inception features of the images scored so far."""
+
+    rows: list[dict] = field(default_factory=list)
+    features: dict[str, list[np.ndarray]] = field(default_factory=dict)
+
+    def add(self, row: dict, feats: dict[str, np.ndarray]) -> None:
+        self.rows.append(row)
+        for key, value in feats.items():
+            self.features.setdefault(key, []).append(value)
+
+    def subset(self, keep: list[bool]) -> "_Scores":
+        return _Scores(
+            [r for r, k in zip(self.rows, keep) if k],
+            {key: [f for f, k in zip(fs, keep) if k] for key, fs in self.features.items()},
+        )
+
+
+def _mean(values: list[float]) -> float | None:
+    return float(np.mean(values)) if values else None
+
+
+def _fid(feats_a: list[np.ndarray], feats_b: list[np.ndarray]) -> float | None:
+    if len(feats_a) < 2 or len(feats_b) < 2:
+        return None  # a covariance needs two images
+    return metrics.frechet_distance(np.stack(feats_a), np.stack(feats_b))
+
+
+def summarise(scores: _Scores, truth: bool) -> dict:
+    """Set-level numbers: means of the per-image metrics, FID against the truth set."""
+    rows = scores.rows
+    summary: dict[str, dict] = {}
+    names = (*PAIR_METRICS, "colourfulness") if truth else ("colourfulness",)
+    for key in ("model", "grayscale") if truth else ("model",):
+        part = {name: _mean([r[key][name] for r in rows]) for name in names}
+        if truth:
+            part["psnr"] = _mean([min(r[key]["psnr"], PSNR_CAP) for r in rows])
+            part["fid"] = _fid(scores.features.get(key, []), scores.features.get("truth", []))
+        summary[key] = part
+    if truth:
+        summary["truth"] = {"colourfulness": _mean([r["truth"]["colourfulness"] for r in rows])}
+    return summary
+
+
+# --- outputs -----------------------------------------------------------------
+
+
+def _thumbnail(rgb: np.ndarray, height: int = GRID_HEIGHT) -> Image.Image:
+    img = Image.fromarray(rgb)
+    width = max(1, round(img.width * height / img.height))
+    return img.resize((width, height), Image.Resampling.LANCZOS)
+
+
+def make_grid(rows: list[list[Image.Image]], labels: list[str], gap: int = 6) -> Image.Image:
+    """Rows of equal-height thumbnails under a label header, each cell as wide as the widest."""
+    font = ImageFont.load_default()
+    cell_w = max(img.width for row in rows for img in row)
+    cell_h = max(img.height for row in rows for img in row)
+    header = 24
+    cols = len(labels)
+    canvas = Image.new("RGB", (cols * cell_w + (cols + 1) * gap, header + len(rows) * (cell_h + gap) + gap), (32, 32, 32))
+    draw = ImageDraw.Draw(canvas)
+    for c, label in enumerate(labels):
+        draw.text((gap + c * (cell_w + gap) + 4, 6), label, fill=(235, 235, 235), font=font)
+    for r, row in enumerate(rows):
+        for c, img in enumerate(row):
+            x = gap + c * (cell_w + gap) + (cell_w - img.width) // 2
+            canvas.paste(img, (x, header + gap + r * (cell_h + gap)))
+    return canvas
+
+
+def _fmt(value: float | None, digits: int) -> str:
+    if value is None:
+        return "–"
+    if math.isinf(value):
+        return "∞"
+    return f"{value:.{digits}f}"
+
+
+def _table(part: dict, truth: bool) -> list[str]:
+    if not truth:
+        return ["| | Colourfulness |", "|---|---|", f"| HueRevive | {_fmt(part['model'].get('colourfulness'), 1)} |"]
+    lines = [
+        "| | PSNR (dB) ↑ | SSIM ↑ | LPIPS ↓ | FID ↓ | Colourfulness |",
+        "|---|---|---|---|---|---|",
+    ]
+    for key, label in (("model", "HueRevive"), ("grayscale", "Grayscale baseline (a = b = 0)")):
+        m = part[key]
+        lines.append(
+            f"| {label} | {_fmt(m.get('psnr'), 2)} | {_fmt(m.get('ssim'), 3)} | {_fmt(m.get('lpips'), 3)} "
+            f"| {_fmt(m.get('fid'), 1)} | {_fmt(m.get('colourfulness'), 1)} |"
+        )
+    lines.append(f"| Truth (colour originals) | | | | | {_fmt(part['truth'].get('colourfulness'), 1)} |")
+    return lines
+
+
+def render_markdown(report: dict) -> str:
+    """report.md: the summary table(s) and the command that produced them."""
+    settings = report["settings"]
+    truth = settings["truth"]
+    lines = [
+        "# HueRevive evaluation",
+        "",
+        f"Model `{report['model_version']}` on `{report['data']}`: {report['images']} photos, "
+        f"working size {settings['working_size']}, temperature {settings['temperature']}, "
+        + ("input = each photo's lightness L (a = b = 0), output at full resolution." if truth else "no colour truth."),
+        "",
+        *_table(report["summary"], truth),
+    ]
+    people = report.get("subsets", {}).get(PEOPLE)
+    if people is not None:
+        lines += ["", f"## People ({people['images']} photos with subject `people`)", ""]
+        lines += _table(people, truth) if people["images"] else ["No photos of people in this set."]
+    if report.get("skipped"):
+        lines += ["", f"## Skipped ({len(report['skipped'])} unreadable files)", ""]
+        lines += [f"- `{s['file']}`: {s['reason']}" for s in report["skipped"]]
+    lines += ["", "Produced by:", "", "```", report["command"], "```", ""]
+    return "\n".join(lines)
+
+
+def _json_safe(value):
+    """JSON has no infinity: an infinite PSNR (identical images) is written as null."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {k: _json_safe(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_json_safe(v) for v in value]
+    return value
+
+
+# --- the run -----------------------------------------------------------------
+
+
+def evaluate(
+    photos: list[Path],
+    colorizer: Colorizer,
+    data: Path,
+    truth: bool = True,
+    grid_rows: int = 8,
+    stream=None,
+) -> tuple[dict, Image.Image | None]:
+    """Score ``photos``; returns the report (without command/settings) and the grid image."""
+    stream = stream if stream is not None else sys.stderr
+    subjects = read_subjects(data) if truth else None
+    scores = _Scores()
+    subject_of: list[str | None] = []
+    skipped: list[dict] = []
+    grid: list[list[Image.Image]] = []
+    bar = ProgressBar(len(photos), stream)
+    for path in photos:
+        name = path.relative_to(data).as_posix()
+        try:
+            original = load_image(path).rgb
+        except ImageLoadError as exc:
+            stream.write(f"\nskipped {exc}\n")
+            skipped.append({"file": name, "reason": exc.reason})
+            bar.update(1, f"skipped {name}")
+            continue
+        gray = grayscale_of(original)
+        ours = colorizer.colorize_loaded(LoadedImage(gray, None, name)).rgb
+        if truth:
+            row = {
+                "file": name,
+                "model": score_pair(ours, original),
+                "grayscale": score_pair(gray, original),
+                "truth": {"colourfulness": metrics.colourfulness(original)},
+            }
+            feats = dict(zip(("model", "grayscale", "truth"), metrics.inception_features([ours, gray, original])))
+        else:
+            row = {"file": name, "model": {"colourfulness": metrics.colourfulness(ours)}}
+            feats = {}
+        scores.add(row, feats)
+        subject_of.append(subjects.get(path.resolve()) if subjects is not None else None)
+        if len(grid) < grid_rows:
+            grid.append([_thumbnail(gray), _thumbnail(ours)] + ([_thumbnail(original)] if truth else []))
+        bar.update(1, name)
+
+    report: dict = {"images": len(scores.rows), "summary": summarise(scores, truth), "subsets": {}}
+    if subjects is not None:
+        people = scores.subset([s == PEOPLE for s in subject_of])
+        report["subsets"][PEOPLE] = {"images": len(people.rows), **summarise(people, truth)}
+    report["per_image"] = scores.rows
+    report["skipped"] = skipped
+    labels = ["gray input", "HueRevive"] + (["truth"] if truth else [])
+    return report, (make_grid(grid, labels) if grid else None)
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--data", required=True, help="folder of photos (searched recursively)")
+    p.add_argument("--model", default=None, help="weights file (default: the package's colornet.pt)")
+    p.add_argument("--out", default=None, help="output folder (default: eval-out/<name of DATA>)")
+    p.add_argument("--max-images", type=int, default=0, help="only the first N photos in sorted order (0: all)")
+    p.add_argument("--working-size", type=int, default=None, help="override the model's working long side (px)")
+    p.add_argument("--temperature", type=float, default=None, help="override the annealed-mean temperature")
+    p.add_argument("--grid", type=int, default=8, help="photos in OUT/grid.jpg (0: no grid)")
+    p.add_argument("--no-truth", action="store_true", help="DATA has no colour truth: grid and colourfulness only")
+    p.add_argument("--publish", action="store_true", help=f"also write report.json to {REPORT_PATH}")
+    p.add_argument("--threads", type=int, default=0, help="CPU threads for torch (0: torch's default)")
+    args = p.parse_args(argv)
+    if args.max_images < 0:
+        p.error(f"--max-images must be 0 or more, got {args.max_images}")
+    if args.grid < 0:
+        p.error(f"--grid must be 0 or more, got {args.grid}")
+    if args.working_size is not None and args.working_size < 32:
+        p.error(f"--working-size must be at least 32 pixels, got {args.working_size}")
+    if args.temperature is not None and not args.temperature > 0:
+        p.error(f"--temperature must be above 0, got {args.temperature}")
+    if args.publish and args.no_truth:
+        p.error("--publish needs colour truth: it publishes the validation scores (drop --no-truth)")
+    return args
+
+
+def main(argv: list[str] | None = None) -> int:
+    raw = list(sys.argv[1:] if argv is None else argv)
+    args = parse_args(raw)
+    data = Path(args.data)
+    if not data.is_dir():
+        print(f"error: --data {data} is not a folder", file=sys.stderr)
+        return 2
+    photos = find_photos(data)
+    if args.max_images:
+        photos = photos[: args.max_images]
+    if not photos:
+        print(f"error: no JPEG/PNG/WebP/TIFF photos under {data}", file=sys.stderr)
+        return 2
+    if args.threads:
+        torch.set_num_threads(args.threads)
+    try:
+        model = configured_model(load_model(args.model), args.working_size, args.temperature)
+    except HueReviveError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    out = Path(args.out) if args.out else Path("eval-out") / data.resolve().name
+    out.mkdir(parents=True, exist_ok=True)
+
+    body, grid = evaluate(photos, Colorizer(model), data, truth=not args.no_truth, grid_rows=args.grid)
+    report = {
+        "command": shlex.join(["python", "-m", "training.evaluate", *raw]),
+        "data": str(data),
+        "model_version": model_version(model),
+        "settings": {
+            "working_size": model.config.working_size,
+            "temperature": model.config.temperature,
+            "max_images": args.max_images,
+            "truth": not args.no_truth,
+            "weights": str(args.model) if args.model else "package default",
+        },
+        **body,
+    }
+    text = json.dumps(_json_safe(report), indent=2, ensure_ascii=False) + "\n"
+    (out / "report.json").write_text(text, encoding="utf-8")
+    (out / "report.md").write_text(render_markdown(report), encoding="utf-8")
+    if grid is not None:
+        grid.save(out / "grid.jpg", quality=90)
+    if args.publish:
+        REPORT_PATH.write_text(text, encoding="utf-8")
+    print(render_markdown(report))
+    print(f"wrote {out / 'report.json'}, {out / 'report.md'}" + (f", {out / 'grid.jpg'}" if grid else ""))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,245 @@
+"""Pure helpers that turn a colorization into pictures and numbers for the gallery and explainer pages.
+
+No Streamlit here: every function takes arrays and returns arrays, PIL images,
+plotly figures or plain numbers, so the pages stay short and all of this is
+unit-tested. Conventions follow ``huerevive.pipeline.ColorizeResult``: ``l``
+is (H, W) float32 lightness 0..100, ``ab`` is (2, H, W) float32 in Lab units,
+RGB images are (H, W, 3) uint8.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import plotly.graph_objects as go
+import torch
+import torch.nn.functional as F
+from PIL import Image
+
+from huerevive import metrics
+from huerevive.ab_bins import AB_RANGE
+from huerevive.color import lab_to_rgb, rgb_to_l
+
+PREVIEW_MAX_SIDE = 640  # channel pictures are for looking at, not for measuring
+THUMB_MAX_SIDE = 320
+CHANNEL_LIGHTNESS = 65.0  # light enough that dark greens and blues still read as colours
+AB_BINS = 44  # 5 Lab units per cell over -110..110
+STRIP_SATURATIONS = (0.0, 0.5, 1.0, 1.5)
+
+
+def fit_within(width: int, height: int, max_side: int) -> tuple[int, int]:
+    """(width, height) scaled down (never up) so the long side is at most ``max_side``; at least 1x1."""
+    if max_side < 1:
+        raise ValueError(f"max_side must be at least 1, got {max_side!r}")
+    scale = min(1.0, max_side / max(width, height))
+    return max(1, round(width * scale)), max(1, round(height * scale))
+
+
+def thumbnail(rgb: np.ndarray, max_side: int = THUMB_MAX_SIDE) -> np.ndarray:
+    """A small copy of an (H, W, 3) uint8 photo, long side at most ``max_side`` (Lanczos)."""
+    img = Image.fromarray(rgb)
+    size = fit_within(img.width, img.height, max_side)
+    if size != img.size:
+        img = img.resize(size, Image.Resampling.LANCZOS)
+    return np.asarray(img, dtype=np.uint8)
+
+
+def match_size(rgb: np.ndarray, height: int, width: int) -> np.ndarray:
+    """``rgb`` resized to (height, width) when it differs (Lanczos); unchanged otherwise."""
+    if rgb.shape[:2] == (height, width):
+        return rgb
+    return np.asarray(Image.fromarray(rgb).resize((width, height), Image.Resampling.LANCZOS), dtype=np.uint8)
+
+
+def shrink_planes(l: np.ndarray, ab: np.ndarray, max_side: int = PREVIEW_MAX_SIDE) -> tuple[np.ndarray, np.ndarray]:
+    """L (H, W) and ab (2, H, W) area-averaged down to a preview with long side ``max_side``."""
+    height, width = l.shape
+    new_w, new_h = fit_within(width, height, max_side)
+    if (new_h, new_w) == (height, width):
+        return l.astype(np.float32), ab.astype(np.float32)
+    planes = torch.from_numpy(np.concatenate((l[None], ab)).astype(np.float32))[None]
+    small = F.interpolate(planes, size=(new_h, new_w), mode="area")[0].numpy()
+    return small[0], small[1:]
+
+
+def lab_image(l: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """L, a, b planes (H, W) -> sRGB (H, W, 3) uint8, out-of-gamut colours losing chroma not lightness."""
+    lab = torch.from_numpy(np.stack((l, a, b)).astype(np.float32))
+    rgb = lab_to_rgb(lab, keep_lightness=True)
+    return rgb.mul(255.0).round().clamp(0, 255).to(torch.uint8).permute(1, 2, 0).numpy()
+
+
+def lightness_image(l: np.ndarray) -> np.ndarray:
+    """The L channel alone as a neutral gray photo (H, W, 3) uint8: what the network is given."""
+    zero = torch.zeros(l.shape, dtype=torch.float32)
+    rgb = lab_to_rgb(torch.stack((torch.from_numpy(l.astype(np.float32)), zero, zero)))
+    # Lab's white point and the sRGB matrix differ in the 4th decimal, so a = b = 0
+    # is a hair off neutral; the channel mean makes R = G = B exactly.
+    gray = rgb.mean(0).mul(255.0).round().clamp(0, 255).to(torch.uint8).numpy()
+    return np.repeat(gray[..., None], 3, axis=2)
+
+
+def grayscale(rgb: np.ndarray) -> np.ndarray:
+    """A colour photo (H, W, 3) uint8 -> its Lab lightness as neutral gray (H, W, 3) uint8."""
+    l_plane = rgb_to_l(torch.tensor(rgb).permute(2, 0, 1).float().div(255.0)).numpy()  # copy: PIL arrays are read-only
+    return lightness_image(l_plane)
+
+
+def a_channel_image(a: np.ndarray, lightness: float = CHANNEL_LIGHTNESS) -> np.ndarray:
+    """The a channel alone at constant L (b = 0): green where a < 0, red/magenta where a > 0."""
+    return lab_image(np.full_like(a, lightness, dtype=np.float32), a, np.zeros_like(a, dtype=np.float32))
+
+
+def b_channel_image(b: np.ndarray, lightness: float = CHANNEL_LIGHTNESS) -> np.ndarray:
+    """The b channel alone at constant L (a = 0): blue where b < 0, yellow where b > 0."""
+    return lab_image(np.full_like(b, lightness, dtype=np.float32), np.zeros_like(b, dtype=np.float32), b)
+
+
+def recolour(l: np.ndarray, ab: np.ndarray, saturation: float) -> np.ndarray:
+    """L joined with ab scaled by ``saturation`` -> RGB uint8: the pipeline's own last step.
+
+    ``Colorizer`` multiplies its predicted ab by the saturation and converts
+    with ``lab_to_rgb``; doing the same here gives the saturation strip from a
+    single network run.
+    """
+    if saturation < 0:
+        raise ValueError(f"saturation must be >= 0, got {saturation!r}")
+    return lab_image(l, ab[0] * saturation, ab[1] * saturation)
+
+
+def saturation_strip(
+    l: np.ndarray, ab: np.ndarray, saturations: tuple[float, ...] = STRIP_SATURATIONS
+) -> list[tuple[float, np.ndarray]]:
+    """(saturation, RGB uint8) for each saturation, from one result's L and ab (at saturation 1)."""
+    return [(s, recolour(l, ab, s)) for s in saturations]
+
+
+def ab_to_pixel(a: float, b: float, size: int, ab_range: float = AB_RANGE) -> tuple[int, int]:
+    """(row, col) of the colour (a, b) in an ``ab_plane_image`` of ``size`` pixels: a to the right, b up."""
+    step = 2 * ab_range / size
+    col = int(np.clip(np.floor((a + ab_range) / step), 0, size - 1))
+    row = int(np.clip(np.floor((ab_range - b) / step), 0, size - 1))
+    return row, col
+
+
+def ab_plane_image(size: int = 256, lightness: float = CHANNEL_LIGHTNESS, ab_range: float = AB_RANGE) -> np.ndarray:
+    """The a-b colour disc at constant L as RGBA (size, size, 4) uint8, transparent outside radius ``ab_range``.
+
+    Row 0 is b = +ab_range (yellow at the top), column 0 is a = -ab_range
+    (green on the left), matching ``ab_to_pixel``.
+    """
+    step = 2 * ab_range / size
+    centres = -ab_range + (np.arange(size, dtype=np.float32) + 0.5) * step
+    a_grid, b_grid = np.meshgrid(centres, centres[::-1])
+    rgb = lab_image(np.full_like(a_grid, lightness), a_grid, b_grid)
+    inside = np.hypot(a_grid, b_grid) <= ab_range
+    alpha = np.where(inside, 255, 0).astype(np.uint8)
+    return np.dstack((rgb, alpha))
+
+
+def ab_histogram(ab: np.ndarray, bins: int = AB_BINS, ab_range: float = AB_RANGE) -> tuple[np.ndarray, np.ndarray]:
+    """Share of pixels per ab cell: (share (bins, bins) indexed [b, a] summing to 1, cell centres (bins,)).
+
+    Values beyond ``ab_range`` are counted in the edge cells, so no pixel is lost.
+    """
+    edges = np.linspace(-ab_range, ab_range, bins + 1)
+    a = np.clip(ab[0].ravel(), -ab_range, ab_range)
+    b = np.clip(ab[1].ravel(), -ab_range, ab_range)
+    counts, _, _ = np.histogram2d(b, a, bins=(edges, edges))
+    total = counts.sum()
+    share = counts / total if total else counts
+    return share, (edges[:-1] + edges[1:]) / 2
+
+
+@dataclass(frozen=True)
+class AbFigureText:
+    """The words on the ab figure, in the visitor's language."""
+
+    a_axis: str
+    b_axis: str
+    hover: str  # plotly hovertemplate using %{x}, %{y} and %{customdata}
+
+
+def ab_figure(
+    ab: np.ndarray,
+    text: AbFigureText,
+    lightness: float = CHANNEL_LIGHTNESS,
+    bins: int = AB_BINS,
+    ab_range: float = AB_RANGE,
+) -> go.Figure:
+    """Where the predicted colours fall on the a-b disc: a shaded 2-D histogram over the colour disc.
+
+    Darker cells hold more pixels; the disc behind shows which colour each
+    cell is. Shading follows the square root of the share so rare colours
+    stay visible; the hover text gives the true percentage.
+    """
+    share, centres = ab_histogram(ab, bins, ab_range)
+    shade = np.where(share > 0, np.sqrt(share), np.nan)
+    disc = Image.fromarray(ab_plane_image(256, lightness, ab_range), "RGBA")
+    fig = go.Figure(
+        go.Heatmap(
+            x=centres,
+            y=centres,
+            z=shade,
+            customdata=np.round(share * 100, 2),
+            colorscale=[[0.0, "rgba(0,0,0,0.25)"], [1.0, "rgba(0,0,0,0.95)"]],
+            showscale=False,
+            hovertemplate=text.hover + "<extra></extra>",
+            hoverongaps=False,
+        )
+    )
+    fig.add_layout_image(
+        source=disc, xref="x", yref="y", x=-ab_range, y=ab_range, sizex=2 * ab_range, sizey=2 * ab_range,
+        sizing="stretch", layer="below",
+    )
+    axis = dict(range=[-ab_range, ab_range], zeroline=True, zerolinecolor="rgba(0,0,0,0.4)", showgrid=False)
+    fig.update_layout(
+        xaxis=dict(title=text.a_axis, **axis),
+        yaxis=dict(title=text.b_axis, scaleanchor="x", scaleratio=1, **axis),
+        width=460, height=460, margin=dict(l=10, r=10, t=10, b=10), plot_bgcolor="rgba(0,0,0,0)",
+    )
+    return fig
+
+
+@dataclass(frozen=True)
+class Scores:
+    """How close one picture is to the true colours (colourfulness needs no truth)."""
+
+    psnr: float
+    ssim: float
+    lpips: float
+    colourfulness: float
+
+
+def score(rgb: np.ndarray, truth: np.ndarray) -> Scores:
+    """PSNR, SSIM, LPIPS of ``rgb`` against ``truth`` and the colourfulness of ``rgb`` (all full resolution)."""
+    return Scores(
+        psnr=float(metrics.psnr(rgb, truth)),
+        ssim=float(metrics.ssim(rgb, truth)),
+        lpips=float(metrics.lpips_distance(rgb, truth)),
+        colourfulness=float(metrics.colourfulness(rgb)),
+    )
+
+
+def compare_with_truth(result_rgb: np.ndarray, l: np.ndarray, truth_rgb: np.ndarray) -> dict[str, Scores]:
+    """Scores of our result and of the plain grayscale baseline (``l`` with no colour) against the truth.
+
+    The truth is resized to the result when the gallery stores them at different sizes.
+    """
+    truth = match_size(truth_rgb, *result_rgb.shape[:2])
+    return {"model": score(result_rgb, truth), "grayscale": score(lightness_image(l), truth)}
+
+
+# Shown precision of each per-photo score: finer would be noise, coarser would hide real differences.
+SCORE_DECIMALS = {"psnr": 2, "ssim": 3, "lpips": 3, "colourfulness": 1}
+# Which way is better; colourfulness is best when closest to the original's.
+SCORE_BETTER = {"psnr": "higher", "ssim": "higher", "lpips": "lower", "colourfulness": "closer"}
+
+
+def format_score(name: str, value: float) -> str:
+    """A score as the page shows it: fixed decimals per metric, '∞' for identical images' PSNR."""
+    if math.isinf(value):
+        return "∞"
+    return f"{value:.{SCORE_DECIMALS[name]}f}"
