@@ -154,6 +154,33 @@ def _open_stream(source: ImageSource, name: str) -> Iterator[BinaryIO]:
     yield io.BytesIO(data)
 
 
+def _gif_first_frame_canvas(stream: BinaryIO) -> tuple[int, int] | None:
+    """The canvas PIL will allocate for a GIF's first frame, or None if the header is unreadable.
+
+    A frame may claim an extent far beyond the logical screen, and PIL grows
+    the canvas (warning about a possible bomb) while still identifying the
+    file, so the size has to be known before PIL sees it.
+    """
+    stream.seek(0)
+    header = stream.read(13)
+    if len(header) < 13:
+        return None
+    screen_w, screen_h, flags = struct.unpack_from("<HHB", header, 6)
+    if flags & 0x80:  # global colour table
+        stream.seek(3 * 2 ** ((flags & 7) + 1), os.SEEK_CUR)
+    while (block := stream.read(1)) == b"!":  # extensions: label, then sub-blocks up to a zero length
+        stream.read(1)
+        while (length := stream.read(1)) not in (b"", b"\x00"):
+            stream.seek(length[0], os.SEEK_CUR)
+    if block != b",":
+        return None
+    extent = stream.read(8)
+    if len(extent) < 8:
+        return None
+    x0, y0, width, height = struct.unpack("<HHHH", extent)
+    return max(screen_w, x0 + width), max(screen_h, y0 + height)
+
+
 def _identify(stream: BinaryIO, name: str, max_pixels: int) -> Image.Image:
     """Parse only the header, with our pixel limit applied before PIL's own bomb check.
 
@@ -171,6 +198,8 @@ def _identify(stream: BinaryIO, name: str, max_pixels: int) -> Image.Image:
         if not verdict or isinstance(verdict, str):  # a str is PIL's "recognised but unsupported variant"
             continue
         recognised = recognised or fmt
+        if fmt == "GIF" and (canvas := _gif_first_frame_canvas(stream)) is not None:
+            _check_pixels(*canvas, max_pixels, name)
         stream.seek(0)
         try:
             img = factory(stream, "")
@@ -267,6 +296,6 @@ def load_image(source: ImageSource, max_pixels: int = DEFAULT_MAX_PIXELS, name: 
         except MemoryError as exc:
             raise ImageTooLargeError(label, "image header asks for more memory than is available") from exc
         except Exception as exc:  # noqa: BLE001 - a plugin choking on a recognised but hostile header
-            raise TruncatedImageError(label, f"image header is corrupt ({type(exc).__name__}: {exc})") from exc
+            raise TruncatedImageError(label, f"image header is truncated or corrupt ({type(exc).__name__}: {exc})") from exc
         with img:
             return _decode(img, label, max_pixels)

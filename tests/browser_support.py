@@ -123,12 +123,12 @@ def launch_chromium(playwright):  # noqa: ANN001, ANN201 - playwright's own type
 
 
 def wait_for_app_idle(page, timeout_ms: float = 120_000) -> None:  # noqa: ANN001
-    """Wait until Streamlit has finished running the script (no 'running' status widget)."""
+    """Wait until Streamlit has connected and finished running the script at least once."""
     page.wait_for_selector('[data-testid="stApp"]', timeout=timeout_ms)
     page.wait_for_function(
         """() => {
             const app = document.querySelector('[data-testid="stApp"]');
-            return app && app.getAttribute('data-test-script-state') !== 'running';
+            return app && app.getAttribute('data-test-script-state') === 'notRunning';
         }""",
         timeout=timeout_ms,
     )

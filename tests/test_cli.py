@@ -14,6 +14,7 @@ import pytest
 from PIL import Image
 
 from conftest import REPO
+from huerevive.cli import main
 
 pytestmark = pytest.mark.slow
 
@@ -78,13 +79,21 @@ def test_help_works_for_module_and_console_script() -> None:
         (("colorize", "x.jpg", "-o", "out", "--max-megapixels", "0"), "--max-megapixels must be positive"),
     ],
 )
-def test_usage_errors_exit_2(tmp_path: Path, args: tuple[str, ...], message: str) -> None:
-    proc = subprocess.run(
-        [sys.executable, "-m", "huerevive", *args], cwd=tmp_path, capture_output=True, text=True, timeout=CLI_TIMEOUT
-    )
-    assert proc.returncode == 2
-    assert message in proc.stderr
+def test_usage_errors_exit_2(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], args: tuple[str, ...], message: str
+) -> None:
+    # In-process through the console script's own entry point: same code, without a torch start-up per case.
+    monkeypatch.chdir(tmp_path)
+    assert main(list(args)) == 2
+    assert message in capsys.readouterr().err
     assert not (tmp_path / "out").exists()
+
+
+def test_output_that_is_a_file_is_a_usage_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    clash = tmp_path / "out"
+    clash.write_text("a file, not a folder")
+    assert main(["colorize", str(tmp_path / "x.jpg"), "-o", str(clash)]) == 2
+    assert "exists and is not a folder" in capsys.readouterr().err
 
 
 def test_batch_reports_bad_file_and_writes_the_rest(tmp_path: Path, val_photos: list[Path]) -> None:

@@ -91,3 +91,35 @@ def test_lab_to_rgb_of_gray_axis_is_gray() -> None:
     L = torch.linspace(0, 100, 101).view(1, 1, -1)
     rgb = lab_to_rgb(torch.cat((L, torch.zeros(2, 1, 101)), 0))
     assert (rgb.max(0).values - rgb.min(0).values).max() < 1e-4
+
+
+def test_fast_l_from_uint8_matches_skimage(all_colours: np.ndarray) -> None:
+    from huerevive.color import rgb_u8_to_l
+
+    ref = skcolor.rgb2lab(all_colours)[..., 0]
+    assert np.abs(rgb_u8_to_l(all_colours).numpy() - ref).max() < 0.02
+    gray = np.repeat(np.arange(256, dtype=np.uint8).reshape(16, 16, 1), 3, axis=2)
+    assert np.abs(rgb_u8_to_l(gray).numpy() - skcolor.rgb2lab(gray)[..., 0]).max() < 0.02
+
+
+def test_fast_lab_table_reproduces_real_colours_within_one_level(all_colours: np.ndarray) -> None:
+    """Colours that exist in sRGB survive the table round trip to within one 8-bit level (L kept)."""
+    from huerevive.color import lab_to_rgb_u8
+
+    lab = torch.from_numpy(skcolor.rgb2lab(all_colours)).permute(2, 0, 1).float()
+    out = lab_to_rgb_u8(lab[0], lab[1:])
+    # The table quantises L to 256 levels and a, b to whole units.
+    diff = np.abs(out.astype(int) - all_colours.astype(int))
+    assert np.percentile(diff, 99) <= 1
+    assert diff.max() <= 4
+    assert np.abs(skcolor.rgb2lab(out)[..., 0] - lab[0].numpy()).max() < 1.0
+
+
+def test_fast_lab_table_keeps_lightness_of_impossible_colours() -> None:
+    from huerevive.color import lab_to_rgb_u8
+
+    gen = torch.Generator().manual_seed(1)
+    L = torch.rand(64, 64, generator=gen) * 100
+    ab = (torch.rand(2, 64, 64, generator=gen) - 0.5) * 220
+    out = lab_to_rgb_u8(L, ab)
+    assert np.abs(skcolor.rgb2lab(out)[..., 0] - L.numpy()).max() < 1.0

@@ -1,0 +1,246 @@
+"""The Explainer page through Streamlit's AppTest, with the real model, real photos and huerevive.metrics."""
+
+from __future__ import annotations
+
+import base64
+import io
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+from streamlit.testing.v1 import AppTest
+
+import huerevive.evaluation_report as evaluation_report
+from conftest import REPO
+from huerevive import metrics
+from huerevive.collection import default_collection_path, load_collection
+from huerevive.image_input import load_image
+from ui import channels
+from ui.i18n import t
+from ui.quality import cached_summary
+
+PAGE = REPO / "pages" / "explainer.py"
+UPLOAD_KEY = "hr_explain_upload"
+TIMEOUT = 300
+METRIC_NAMES = tuple(channels.SCORE_BETTER)
+# Half a unit in the last shown decimal, plus float slack: the page rounds, we do not.
+SHOWN_TOLERANCE = {name: 0.5 * 10 ** -decimals + 1e-9 for name, decimals in channels.SCORE_DECIMALS.items()}
+
+pytestmark = pytest.mark.slow  # every test here runs the real model through the page
+
+
+@pytest.fixture
+def page_env(monkeypatch, tmp_path):
+    """Repo root on the path, an empty on-disk cache folder to prove uploads never land there, no report."""
+    monkeypatch.syspath_prepend(str(REPO))
+    monkeypatch.chdir(REPO)
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("HUEREVIVE_CACHE_DIR", str(cache))
+    monkeypatch.delenv("HUEREVIVE_COLLECTION", raising=False)
+    monkeypatch.setattr(evaluation_report, "REPORT_PATH", tmp_path / "no-report.json")
+    cached_summary.clear()
+    yield monkeypatch
+    cached_summary.clear()
+
+
+def run_explainer(lang: str = "en", at: AppTest | None = None) -> AppTest:
+    if at is None:
+        at = AppTest.from_file(str(PAGE), default_timeout=TIMEOUT)
+        at.session_state["huerevive_lang"] = lang
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def shown_metrics(at: AppTest, lang: str) -> dict[str, tuple[str, str]]:
+    """{metric: (our value, grayscale value)} exactly as the page displays them."""
+    by_label = {m.label: m.value for m in at.metric}
+    out = {}
+    for name in METRIC_NAMES:
+        metric = t(f"explainer.{name}_name", lang)
+        out[name] = (by_label[t("explainer.ours", lang, metric=metric)], by_label[t("explainer.gray", lang, metric=metric)])
+    return out
+
+
+def assert_shows(displayed: str, value: float, name: str) -> None:
+    assert abs(float(displayed) - value) <= SHOWN_TOLERANCE[name], (name, displayed, value)
+
+
+def independent_scores(pred: np.ndarray, truth: np.ndarray) -> dict[str, float]:
+    return {
+        "psnr": metrics.psnr(pred, truth),
+        "ssim": metrics.ssim(pred, truth),
+        "lpips": metrics.lpips_distance(pred, truth),
+        "colourfulness": metrics.colourfulness(pred),
+    }
+
+
+def plotly_array(value) -> np.ndarray:
+    """An array from a plotly JSON spec: a plain (nested) list, or plotly's base64 typed-array form."""
+    if isinstance(value, dict) and "bdata" in value:
+        arr = np.frombuffer(base64.b64decode(value["bdata"]), dtype=value["dtype"])
+        shape = value.get("shape")
+        return arr.reshape([int(n) for n in str(shape).split(",")]) if shape else arr
+    return np.array([[np.nan if v is None else v for v in row] for row in value] if isinstance(value[0], list)
+                    else value, dtype=float)
+
+
+def first_photo_with_truth():
+    return next(p for p in load_collection(default_collection_path()).photos if p.original_path is not None)
+
+
+@pytest.mark.parametrize("lang", ["ko", "en"])
+def test_explainer_page_in_both_languages(page_env, lang) -> None:
+    at = run_explainer(lang)
+    assert at.title[0].value == t("explainer.title", lang)
+    assert at.radio[0].value == "gallery"
+    captions = [c.value for c in at.caption]
+    for key in ("l_caption", "a_caption", "b_caption", "result_caption", "ab_caption", "strip_caption", "fid_explain"):
+        assert t(f"explainer.{key}", lang) in captions, key
+    for s in ("0", "0.5", "1", "1.5"):
+        assert t("explainer.strip_item", lang, s=s) in captions
+    assert len(at.image) == 8  # L, a, b, result + the four saturations
+    headings = [h.value for h in at.subheader]
+    for key in ("channels_heading", "ab_heading", "strip_heading", "scores_heading"):
+        assert t(f"explainer.{key}", lang) in headings
+    assert len(at.get("plotly_chart")) == 1
+    assert len(at.metric) == 2 * len(METRIC_NAMES)  # the default gallery's first photo has its original
+    # No report in this test: the page says so instead of showing numbers.
+    assert t("quality.none", lang) in [i.value for i in at.info]
+
+
+def test_gallery_photo_numbers_equal_huerevive_metrics(page_env, colorizer) -> None:
+    photo = first_photo_with_truth()
+    at = run_explainer("en")
+    assert at.selectbox[0].value.id == photo.id
+    shown = shown_metrics(at, "en")
+    truth = load_image(photo.original_path).rgb
+    ours = independent_scores(colorizer.colorize_detailed(photo.image_path, 1.0).rgb, truth)
+    # The plain grayscale: the gallery file's own gray levels (it is stored without colour).
+    gray = independent_scores(load_image(photo.image_path).rgb, truth)
+    for name in METRIC_NAMES:
+        assert_shows(shown[name][0], ours[name], name)
+    assert shown["colourfulness"][1] == "0.0"
+    # Our gray is rebuilt from L, so it may differ from the file by one 8-bit level here and there.
+    assert float(shown["psnr"][1]) == pytest.approx(gray["psnr"], abs=0.1)
+    assert float(shown["ssim"][1]) == pytest.approx(gray["ssim"], abs=0.003)
+    assert float(shown["lpips"][1]) == pytest.approx(gray["lpips"], abs=0.003)
+    truth_line = t("explainer.truth_colourfulness", "en", value=f"{metrics.colourfulness(truth):.1f}")
+    assert truth_line in [c.value for c in at.caption]
+
+
+def test_ab_plot_shows_this_photos_predicted_colours(page_env, colorizer) -> None:
+    photo = first_photo_with_truth()
+    at = run_explainer("en")
+    spec = json.loads(at.get("plotly_chart")[0].proto.spec)
+    heat = spec["data"][0]
+    result = colorizer.colorize_detailed(photo.image_path, 1.0)
+    _, ab_small = channels.shrink_planes(result.l, result.ab)
+    share, centres = channels.ab_histogram(ab_small)
+    assert np.allclose(plotly_array(heat["customdata"]), np.round(share * 100, 2))
+    assert np.allclose(plotly_array(heat["x"]), centres) and np.allclose(plotly_array(heat["y"]), centres)
+    assert share.max() < 0.9  # a real photo's colours spread over many cells
+    assert spec["layout"]["xaxis"]["title"]["text"] == t("explainer.ab_axis_a", "en")
+
+
+def upload_bytes(path: Path, fmt: str = "JPEG", gray: bool = False, max_side: int = 480) -> bytes:
+    """A real photo, shrunk (and optionally made gray) in memory, as the bytes a browser would send."""
+    img = Image.open(path).convert("L" if gray else "RGB")
+    img.thumbnail((max_side, max_side))
+    buf = io.BytesIO()
+    img.save(buf, fmt, quality=92) if fmt == "JPEG" else img.save(buf, fmt)
+    return buf.getvalue()
+
+
+def test_colour_upload_is_scored_against_itself_and_never_stored(page_env, photos_dir, colorizer, tmp_path) -> None:
+    path = sorted((photos_dir / "val").glob("*.jpg"))[3]
+    data = upload_bytes(path)
+    at = run_explainer("en")
+    at.radio[0].set_value("upload")
+    run_explainer(at=at)
+    assert t("explainer.waiting", "en") in [i.value for i in at.info]
+    at.file_uploader[0].set_value(("my photo.jpg", data, "image/jpeg"))
+    run_explainer(at=at)
+    assert len(at.image) == 8
+    truth = load_image(data).rgb
+    ours = independent_scores(colorizer.colorize_detailed(data, 1.0).rgb, truth)
+    shown = shown_metrics(at, "en")
+    for name in METRIC_NAMES:
+        assert_shows(shown[name][0], ours[name], name)
+    assert not (tmp_path / "cache").exists()  # nothing written to the on-disk result cache
+    held = at.session_state[UPLOAD_KEY]
+    assert held[1].result.rgb.shape == truth.shape
+    # Another visitor (a fresh session) sees nothing of it.
+    other = run_explainer("en")
+    other.radio[0].set_value("upload")
+    run_explainer(at=other)
+    assert UPLOAD_KEY not in other.session_state
+    assert not other.metric and not other.image
+    # Clearing the uploader forgets the photo.
+    at.file_uploader[0].set_value(None)
+    run_explainer(at=at)
+    assert UPLOAD_KEY not in at.session_state
+    assert not at.image
+
+
+def test_gray_upload_explains_but_has_nothing_to_score(page_env, photos_dir) -> None:
+    data = upload_bytes(sorted((photos_dir / "val").glob("*.jpg"))[5], fmt="PNG", gray=True)
+    for lang in ("ko", "en"):
+        at = run_explainer(lang)
+        at.radio[0].set_value("upload")
+        run_explainer(at=at)
+        at.file_uploader[0].set_value(("grandma.png", data, "image/png"))
+        run_explainer(at=at)
+        assert len(at.image) == 8
+        assert not at.metric
+        assert t("explainer.scores_none", lang) in [i.value for i in at.info]
+
+
+def test_bad_upload_gets_a_clear_message(page_env) -> None:
+    at = run_explainer("en")
+    at.radio[0].set_value("upload")
+    run_explainer(at=at)
+    at.file_uploader[0].set_value(("notes*<b>x</b>.png", b"this is not a picture", "image/png"))
+    run_explainer(at=at)
+    assert len(at.error) == 1
+    message = at.error[0].value
+    assert "could not be read as a photo" in message
+    assert "<b>" not in message and "notes\\*\\<b\\>x\\</b\\>.png" in message  # the name shows literally
+    assert not at.image and not at.metric
+
+
+def test_set_level_scores_come_from_the_evaluation_report(page_env, tmp_path) -> None:
+    report = {
+        "summary": {
+            "model": {"psnr": 23.456, "ssim": 0.9123, "lpips": 0.1789, "fid": 31.27, "colourfulness": 38.04},
+            "grayscale": {"psnr": 22.1, "ssim": 0.932, "lpips": 0.2201, "fid": 58.71, "colourfulness": 0.0},
+            "truth": {"colourfulness": 41.57},
+        },
+        "images": 117,
+        "subsets": {},
+    }
+    path = tmp_path / "evaluation.json"
+    path.write_text(json.dumps(report), encoding="utf-8")
+    page_env.setattr(evaluation_report, "REPORT_PATH", path)
+    cached_summary.clear()
+    at = run_explainer("en")
+    table = at.dataframe[0].value
+    rows = {row[t("quality.metric", "en")]: row for row in table.to_dict("records")}
+    fid_row = rows[t("quality.fid", "en")]
+    assert fid_row[t("quality.model", "en")] == "31.3"
+    assert fid_row[t("quality.grayscale", "en")] == "58.7"
+    assert rows[t("quality.psnr", "en")][t("quality.model", "en")] == "23.46"
+    assert rows[t("quality.lpips", "en")][t("quality.grayscale", "en")] == "0.220"
+    assert rows[t("quality.colourfulness", "en")][t("quality.truth", "en")] == "41.6"
+    assert t("quality.none", "en") not in [i.value for i in at.info]
+
+
+def test_explainer_with_the_historical_collection(page_env, historical_dir) -> None:
+    page_env.setenv("HUEREVIVE_COLLECTION", str(historical_dir))
+    at = run_explainer("ko")
+    assert at.selectbox[0].value.image_path.parent == historical_dir.resolve()
+    assert len(at.image) == 8
+    assert not at.metric
+    assert t("explainer.scores_none", "ko") in [i.value for i in at.info]

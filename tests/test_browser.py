@@ -1,0 +1,160 @@
+"""The real site in a real browser: `streamlit run` on localhost, Debian's headless Chromium, no internet.
+
+Chromium resolves no host but localhost, and every request the page makes is
+recorded, so a widget that needed a CDN would fail here.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import sys
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from browser_support import CHROMIUM, launch_chromium, streamlit_server, wait_for_app_idle
+from conftest import REPO
+
+if str(REPO) not in sys.path:  # the site's `ui` package lives at the repo root
+    sys.path.insert(0, str(REPO))
+
+from ui.i18n import t  # noqa: E402
+
+pytestmark = [pytest.mark.slow, pytest.mark.browser]
+
+ARTIFACTS = REPO / "test-artifacts"
+RESULT_TIMEOUT_MS = 180_000
+COMPARISON = '[data-testid="hr-comparison"]'
+UPLOAD_INPUT = '[data-testid="stFileUploaderDropzoneInput"]'
+
+
+@pytest.fixture(scope="module")
+def chromium_path() -> Path:
+    if CHROMIUM.is_file():
+        return CHROMIUM
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"CI=true but Chromium is missing at {CHROMIUM}: install it with `apt-get install -y chromium`")
+    pytest.skip(f"needs Debian's Chromium at {CHROMIUM} (`apt-get install -y chromium chromium-driver`)")
+
+
+@pytest.fixture(scope="module")
+def server(chromium_path: Path, tmp_path_factory: pytest.TempPathFactory):
+    tmp = tmp_path_factory.mktemp("site")
+    env = {"HUEREVIVE_LANG": "en", "HUEREVIVE_CACHE_DIR": str(tmp / "cache"), "HUEREVIVE_KIOSK": ""}
+    with streamlit_server(tmp / "logs", env=env) as srv:
+        yield srv
+
+
+@pytest.fixture(scope="module")
+def browser(server):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        chromium = launch_chromium(pw)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+@pytest.fixture()
+def page(browser, server):
+    """A fresh visitor (own browser context = own Streamlit session) that records every request."""
+    context = browser.new_context(viewport={"width": 1280, "height": 1100}, accept_downloads=True)
+    pg = context.new_page()
+    pg.requests_seen = []  # type: ignore[attr-defined]
+    pg.on("request", lambda req: pg.requests_seen.append(req.url))  # type: ignore[attr-defined]
+    yield pg
+    context.close()
+    foreign = [u for u in pg.requests_seen if not u.startswith((server.url, "data:", "blob:"))]
+    assert foreign == [], f"the site tried to reach other hosts: {foreign[:5]}\n{server.log()[-2000:]}"
+
+
+def _open(page, server, path: str = "") -> None:
+    page.goto(f"{server.url}/{path}")
+    wait_for_app_idle(page)
+
+
+def _comparison_images(page) -> list[dict]:
+    """naturalWidth/Height of the slider's images (0 when an image failed to load)."""
+    return page.evaluate(
+        """(sel) => Array.from(document.querySelectorAll(sel + ' img')).map(img => ({
+            cls: img.className, w: img.naturalWidth, h: img.naturalHeight, done: img.complete}))""",
+        COMPARISON,
+    )
+
+
+def test_upload_colorize_and_download(page, server, photos_dir: Path) -> None:
+    photo = sorted((photos_dir / "val").glob("*empireState*"))[0]
+    width, height = Image.open(photo).size
+    _open(page, server, "colorize")
+    page.get_by_role("heading", name=t("colorize.title", "en")).wait_for()
+
+    page.locator(UPLOAD_INPUT).set_input_files(str(photo))
+    page.wait_for_selector(f"{COMPARISON} img.hr-before", timeout=RESULT_TIMEOUT_MS)
+    wait_for_app_idle(page)
+    images = _comparison_images(page)
+    assert sorted(i["cls"] for i in images) == ["hr-after", "hr-before"]
+    assert all(i["done"] and i["w"] > 0 and i["h"] > 0 for i in images), images
+    assert images[0]["w"] == min(width, 1600) or images[0]["h"] == min(height, 1600)
+
+    # The divider follows a click (the slider's own script runs offline).
+    slider = page.locator(COMPARISON)
+    slider.scroll_into_view_if_needed()
+    box = slider.bounding_box()
+    page.mouse.click(box["x"] + box["width"] * 0.25, box["y"] + box["height"] / 2)
+    pos = float(slider.evaluate("el => el.style.getPropertyValue('--pos')").rstrip("%"))
+    assert 20 <= pos <= 30
+
+    page.get_by_text(t("colorize.time", "en", seconds="", width=width, height=height).split("·")[-1].strip()).wait_for()
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "browser-colorize.png"), full_page=True)
+
+    # The download is the full-size PNG, made in memory when the button is pressed.
+    with page.expect_download(timeout=60_000) as info:
+        page.get_by_role("button", name=t("colorize.download", "en")).click()
+    download = info.value
+    assert download.suggested_filename == f"{photo.stem}-colorized.png"
+    result = Image.open(io.BytesIO(Path(download.path()).read_bytes()))
+    assert result.format == "PNG" and result.size == (width, height)
+
+
+def test_invalid_upload_shows_friendly_error(page, server, tmp_path: Path) -> None:
+    bad = tmp_path / "holiday.jpg"
+    bad.write_bytes(b"definitely not a JPEG\n" * 50)
+    _open(page, server, "colorize")
+    page.locator(UPLOAD_INPUT).set_input_files(str(bad))
+    message = t("error.not_image", "en", name="holiday.jpg")
+    page.get_by_text(message).wait_for(timeout=60_000)
+    assert page.locator(COMPARISON).count() == 0
+    assert page.locator('[data-testid="stException"]').count() == 0
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "browser-bad-upload.png"), full_page=True)
+
+
+def test_language_choice_survives_navigation(page, server) -> None:
+    _open(page, server)
+    page.get_by_text(t("home.what", "en")).wait_for()
+    page.locator('[data-testid="stSidebar"]').get_by_text("한국어").click()
+    page.get_by_text(t("home.what", "ko")).wait_for()
+    page.locator('[data-testid="stSidebarNav"]').get_by_text(t("nav.colorize", "ko")).click()
+    page.get_by_role("heading", name=t("colorize.title", "ko")).wait_for()
+    wait_for_app_idle(page)
+    assert page.get_by_text(t("footer.licence", "ko")).is_visible()
+
+
+def test_kiosk_mode(page, server) -> None:
+    _open(page, server, "?kiosk=1")
+    page.wait_for_selector(f"{COMPARISON} img.hr-before", timeout=RESULT_TIMEOUT_MS)
+    wait_for_app_idle(page)
+    assert page.locator(UPLOAD_INPUT).count() == 0
+    assert page.locator('[data-testid="stSlider"]').count() == 0
+    assert not page.locator('[data-testid="stSidebar"]').is_visible()
+    images = _comparison_images(page)
+    assert len(images) == 2 and all(i["w"] > 0 for i in images), images
+    next_button = page.get_by_role("button", name=t("kiosk.next", "en"))
+    assert next_button.bounding_box()["height"] >= 60  # big enough for a finger
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "browser-kiosk.png"), full_page=True)
