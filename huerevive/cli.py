@@ -92,7 +92,9 @@ def plan_jobs(inputs: Sequence[Path], outdir: Path, suffix: str) -> tuple[list[J
     planned: list[Job] = []
     problems: list[tuple[Path, str]] = []
     for item in inputs:
-        if item.is_dir():
+        if item.is_dir() and _is_within(item, outdir):
+            problems.append((item, f"is inside the output folder {outdir}; choose an -o outside it"))
+        elif item.is_dir():
             found = sorted(
                 p for p in item.rglob("*") if p.is_file() and is_supported_path(p) and not _is_within(p, outdir)
             )

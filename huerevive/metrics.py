@@ -100,7 +100,7 @@ def colourfulness(rgb: np.ndarray) -> float:
     return float(spread + 0.3 * centre)
 
 
-# --- LPIPS -------------------------------------------------------------------
+# --- the learned metrics' networks ---------------------------------------------
 
 
 def _package_file(package: str, relative: str) -> Path:
@@ -149,8 +149,9 @@ def _build_lpips() -> torch.nn.Module:
         warnings.filterwarnings("ignore", category=UserWarning, module=r"torchvision\.models\._utils")
         net = lpips.LPIPS(net="alex", pretrained=False, pnet_rand=True, verbose=False)
     blob = torch.load(lpips_weights_path(), map_location="cpu", weights_only=True)
-    # strict=False only because the scaling layer's constants are not in the blob;
-    # every weight the blob should provide is checked below.
+    # strict=False only because the scaling layer's constants (lpips sets them
+    # itself) and the `lins.N` aliases of `linN` are not in the blob; every other
+    # key is checked below.
     missing, unexpected = net.load_state_dict(lpips_state_dict(blob), strict=False)
     not_loaded = [k for k in missing if not k.startswith(("scaling_layer.", "lins."))]
     if not_loaded or unexpected:
@@ -173,6 +174,9 @@ def _network(name: str) -> torch.nn.Module:
             net = _build_lpips() if name == "lpips" else _fid_net()
             _networks[name] = net
     return net
+
+
+# --- LPIPS -------------------------------------------------------------------
 
 
 def lpips_network() -> torch.nn.Module:

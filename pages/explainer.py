@@ -5,17 +5,13 @@ memory and kept in this session's state only: never written to disk, never in
 a cache another visitor could reach.
 """
 
-from dataclasses import dataclass
-
 import numpy as np
 import streamlit as st
 
 from huerevive.collection import collection_path_from_env
 from huerevive.errors import ImageLoadError
 from huerevive.image_input import load_image
-from huerevive.metrics import colourfulness
 from huerevive.model_loading import model_version
-from huerevive.pipeline import ColorizeResult
 from ui import channels
 from ui.colorize_flow import site_max_pixels
 from ui.gallery_source import cached_collection
@@ -27,33 +23,17 @@ from ui.text import md_escape
 
 UPLOAD_TYPES = ["jpg", "jpeg", "png", "webp", "tif", "tiff", "bmp"]
 UPLOAD_KEY = "hr_explain_upload"
-COLOUR_UPLOAD_MIN = 5.0  # colourfulness above which an upload is its own colour original (gray scans score ~0-2)
 
 
-@dataclass
-class Explained:
-    """One photo's colorization, plus its colour original's scores when there is one."""
-
-    key: str
-    result: ColorizeResult
-    scores: dict[str, channels.Scores] | None = None
-    truth_colourfulness: float | None = None
-    in_training: bool = False
+@st.cache_resource(show_spinner=False, max_entries=16)
+def gallery_explained(path: str, original: str | None, in_training: bool, version: str) -> channels.Explained:
+    """A gallery photo's explanation, shared by all visitors (``version`` renews it for new weights)."""
+    truth = load_image(original).rgb if original else None
+    return channels.explain(get_colorizer().colorize_detailed(path, 1.0), truth, in_training)
 
 
-@st.cache_resource(show_spinner=False, max_entries=4)
-def gallery_explained(path: str, original: str | None, in_training: bool, version: str) -> Explained:
-    """A gallery photo's result and scores, shared by all visitors (``version`` renews it for new weights)."""
-    result = get_colorizer().colorize_detailed(path, 1.0)
-    if original is None:
-        return Explained(path, result, in_training=in_training)
-    truth = load_image(original).rgb
-    return Explained(path, result, channels.compare_with_truth(result.rgb, result.l, truth),
-                     colourfulness(truth), in_training)
-
-
-def upload_explained(uploaded) -> Explained | ImageLoadError | None:  # noqa: ANN001 - streamlit UploadedFile
-    """This session's upload, colorized once and kept in session state; None when the uploader is empty."""
+def upload_explained(uploaded) -> channels.Explained | ImageLoadError | None:  # noqa: ANN001 - streamlit UploadedFile
+    """This session's upload, explained once and kept in session state; None when the uploader is empty."""
     if uploaded is None:
         st.session_state.pop(UPLOAD_KEY, None)
         return None
@@ -63,14 +43,10 @@ def upload_explained(uploaded) -> Explained | ImageLoadError | None:  # noqa: AN
     try:
         loaded = load_image(uploaded.getvalue(), max_pixels=site_max_pixels(), name=uploaded.name)
     except ImageLoadError as exc:
-        st.session_state[UPLOAD_KEY] = (uploaded.file_id, exc)
-        return exc
-    result = get_colorizer().colorize_loaded(loaded, 1.0)
-    colour = colourfulness(loaded.rgb)
-    shown = Explained(uploaded.file_id, result)
-    if colour >= COLOUR_UPLOAD_MIN:  # a colour photo is its own truth
-        shown = Explained(uploaded.file_id, result, channels.compare_with_truth(result.rgb, result.l, loaded.rgb),
-                          colour)
+        shown: channels.Explained | ImageLoadError = exc
+    else:
+        truth = loaded.rgb if channels.is_colour_photo(loaded.rgb) else None  # a colour photo is its own truth
+        shown = channels.explain(get_colorizer().colorize_loaded(loaded, 1.0), truth)
     st.session_state[UPLOAD_KEY] = (uploaded.file_id, shown)
     return shown
 
@@ -105,7 +81,7 @@ def show_strip(l_small: np.ndarray, ab_small: np.ndarray, lang: str) -> None:
         col.caption(t("explainer.strip_item", lang, s=f"{saturation:g}"))
 
 
-def show_scores(shown: Explained, lang: str) -> None:
+def show_scores(shown: channels.Explained, lang: str) -> None:
     st.subheader(t("explainer.scores_heading", lang), anchor=False)
     if shown.scores is None:
         st.info(t("explainer.scores_none", lang))
@@ -135,7 +111,7 @@ photos = cached_collection(str(collection_path_from_env())).photos
 mode = st.radio(t("explainer.source", lang), ["gallery", "upload"], horizontal=True, key="hr_explain_mode",
                 format_func=lambda m: t(f"explainer.source_{m}", lang))
 
-shown: Explained | ImageLoadError | None = None
+shown: channels.Explained | ImageLoadError | None = None
 if mode == "upload":
     uploaded = st.file_uploader(t("explainer.upload_label", lang), type=UPLOAD_TYPES, key="hr_explain_file",
                                 help=t("explainer.upload_help", lang))
@@ -156,10 +132,9 @@ if isinstance(shown, ImageLoadError):
     st.error(friendly_error(shown, lang, md_escape(shown.source), site_max_pixels()), icon=":material/error:")
     st.caption(md_escape(t("error.details", lang, reason=shown.reason)))
 elif shown is not None:
-    l_small, ab_small = channels.shrink_planes(shown.result.l, shown.result.ab)
-    show_channels(l_small, ab_small, lang)
-    show_ab_plane(ab_small, lang)
-    show_strip(l_small, ab_small, lang)
+    show_channels(shown.l_small, shown.ab_small, lang)
+    show_ab_plane(shown.ab_small, lang)
+    show_strip(shown.l_small, shown.ab_small, lang)
     show_scores(shown, lang)
 
 st.divider()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import io
 import json
+import re
 from pathlib import Path
 
 import numpy as np
@@ -20,6 +21,7 @@ from huerevive.image_input import load_image
 from ui import channels
 from ui.i18n import t
 from ui.quality import cached_summary
+from ui.text import md_escape
 
 PAGE = REPO / "pages" / "explainer.py"
 UPLOAD_KEY = "hr_explain_upload"
@@ -171,7 +173,7 @@ def test_colour_upload_is_scored_against_itself_and_never_stored(page_env, photo
         assert_shows(shown[name][0], ours[name], name)
     assert not (tmp_path / "cache").exists()  # nothing written to the on-disk result cache
     held = at.session_state[UPLOAD_KEY]
-    assert held[1].result.rgb.shape == truth.shape
+    assert held[1].l_small.shape == truth.shape[:2]  # small upload: the preview is full size
     # Another visitor (a fresh session) sees nothing of it.
     other = run_explainer("en")
     other.radio[0].set_value("upload")
@@ -207,7 +209,8 @@ def test_bad_upload_gets_a_clear_message(page_env) -> None:
     assert len(at.error) == 1
     message = at.error[0].value
     assert "could not be read as a photo" in message
-    assert "<b>" not in message and "notes\\*\\<b\\>x\\</b\\>.png" in message  # the name shows literally
+    # The visitor's file name shows literally: every Markdown/HTML character escaped.
+    assert md_escape("notes*<b>x</b>.png") in message and re.search(r"(?<!\\)<", message) is None
     assert not at.image and not at.metric
 
 

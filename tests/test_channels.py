@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import math
 
 import numpy as np
@@ -11,6 +12,7 @@ from skimage import color as skcolor
 
 from huerevive import metrics
 from huerevive.image_input import load_image
+from huerevive.pipeline import ColorizeResult
 from ui import channels
 
 
@@ -240,6 +242,46 @@ def test_compare_with_truth_resizes_a_larger_truth(photos_dir) -> None:
     l_plane = _lab_of(truth)[..., 0].astype(np.float32)
     scores = channels.compare_with_truth(truth, l_plane, big)
     assert 30 < scores["model"].psnr < math.inf
+
+
+def test_is_colour_photo_tells_colour_from_gray(photos_dir) -> None:
+    colour = _photo_crop(photos_dir, size=200)
+    assert channels.is_colour_photo(colour)
+    assert not channels.is_colour_photo(channels.grayscale(colour))
+    # A gray scan saved as JPEG picks up a little chroma noise; it is still gray.
+    buf = io.BytesIO()
+    Image.fromarray(channels.grayscale(colour)).convert("RGB").save(buf, "JPEG", quality=70)
+    assert not channels.is_colour_photo(load_image(buf.getvalue()).rgb)
+
+
+def _fake_result(rgb: np.ndarray) -> ColorizeResult:
+    """A ColorizeResult built from a photo's own Lab, as if the model had guessed perfectly."""
+    lab = _lab_of(rgb).astype(np.float32)
+    ab = np.ascontiguousarray(lab[..., 1:].transpose(2, 0, 1))
+    return ColorizeResult(l=lab[..., 0], ab=ab, ab_small=ab[:, ::4, ::4], rgb=rgb, alpha=None, seconds=0.0)
+
+
+def test_explain_keeps_only_a_preview_and_scores_when_there_is_a_truth(photos_dir) -> None:
+    big = next(p for p in sorted((photos_dir / "val").glob("*.jpg")) if max(Image.open(p).size) > 1000)
+    truth = load_image(big).rgb
+    result = _fake_result(truth)
+    plain = channels.explain(result, None)
+    assert plain.scores is None and plain.truth_colourfulness is None
+    assert max(plain.l_small.shape) == channels.PREVIEW_MAX_SIDE
+    assert plain.ab_small.shape == (2, *plain.l_small.shape)
+    scored = channels.explain(result, truth, in_training=True)
+    assert scored.in_training
+    assert math.isinf(scored.scores["model"].psnr)  # the "guess" is the truth itself
+    assert scored.scores["grayscale"].psnr == pytest.approx(metrics.psnr(channels.lightness_image(result.l), truth))
+    assert scored.truth_colourfulness == pytest.approx(metrics.colourfulness(truth))
+
+
+def test_format_score_uses_fixed_decimals() -> None:
+    assert channels.format_score("psnr", 21.3449) == "21.34"
+    assert channels.format_score("psnr", math.inf) == "∞"
+    assert channels.format_score("ssim", 0.97051) == "0.971"
+    assert channels.format_score("lpips", 0.1) == "0.100"
+    assert channels.format_score("colourfulness", 0.0) == "0.0"
 
 
 @pytest.mark.slow

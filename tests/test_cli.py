@@ -233,3 +233,13 @@ def test_sigint_midway_leaves_no_partial_files_and_rerun_finishes(tmp_path: Path
     done = len(val_photos) - len(written)
     assert f"{done} done, {len(written)} skipped (output exists), 0 failed" in rerun.stderr
     assert every_file(out) == {Path(p.stem + ".png") for p in val_photos}
+
+
+def test_input_folder_inside_the_output_folder_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    album = tmp_path / "album"
+    make_png(album / "a.png", (8, 8))
+    assert main(["colorize", str(album), "-o", str(tmp_path)]) == 1
+    err = capsys.readouterr().err
+    assert f"failed: {album}: is inside the output folder {tmp_path}" in err
+    assert "0 done, 0 skipped (output exists), 1 failed" in err
+    assert every_file(tmp_path) == {Path("album/a.png")}

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import plotly.graph_objects as go
@@ -22,11 +23,15 @@ from huerevive import metrics
 from huerevive.ab_bins import AB_RANGE
 from huerevive.color import lab_to_rgb, rgb_to_l
 
+if TYPE_CHECKING:
+    from huerevive.pipeline import ColorizeResult
+
 PREVIEW_MAX_SIDE = 640  # channel pictures are for looking at, not for measuring
 THUMB_MAX_SIDE = 320
 CHANNEL_LIGHTNESS = 65.0  # light enough that dark greens and blues still read as colours
 AB_BINS = 44  # 5 Lab units per cell over -110..110
 STRIP_SATURATIONS = (0.0, 0.5, 1.0, 1.5)
+COLOUR_PHOTO_MIN = 5.0  # colourfulness of a real colour photo; gray scans and sepia-free JPEGs stay near 0
 
 
 def fit_within(width: int, height: int, max_side: int) -> tuple[int, int]:
@@ -194,11 +199,13 @@ def ab_figure(
         source=disc, xref="x", yref="y", x=-ab_range, y=ab_range, sizex=2 * ab_range, sizey=2 * ab_range,
         sizing="stretch", layer="below",
     )
-    axis = dict(range=[-ab_range, ab_range], zeroline=True, zerolinecolor="rgba(0,0,0,0.4)", showgrid=False)
+    ticks = [v for v in (-100, -50, 0, 50, 100) if abs(v) <= ab_range]
+    axis = dict(range=[-ab_range, ab_range], tickvals=ticks, zeroline=True, zerolinecolor="rgba(0,0,0,0.4)",
+                showgrid=False, automargin=True)
     fig.update_layout(
         xaxis=dict(title=text.a_axis, **axis),
         yaxis=dict(title=text.b_axis, scaleanchor="x", scaleratio=1, **axis),
-        width=460, height=460, margin=dict(l=10, r=10, t=10, b=10), plot_bgcolor="rgba(0,0,0,0)",
+        width=480, height=480, margin=dict(l=60, r=10, t=10, b=55), plot_bgcolor="rgba(0,0,0,0)",
     )
     return fig
 
@@ -243,3 +250,32 @@ def format_score(name: str, value: float) -> str:
     if math.isinf(value):
         return "∞"
     return f"{value:.{SCORE_DECIMALS[name]}f}"
+
+
+def is_colour_photo(rgb: np.ndarray) -> bool:
+    """True when ``rgb`` has real colour (so it can serve as its own truth), not a gray or near-gray scan."""
+    return metrics.colourfulness(rgb) >= COLOUR_PHOTO_MIN
+
+
+@dataclass
+class Explained:
+    """What the explainer shows of one photo: preview-size L and ab, and scores when there is a colour original.
+
+    Only the small planes are kept (not the full-size result), so a session's
+    upload costs a few MB of memory.
+    """
+
+    l_small: np.ndarray
+    ab_small: np.ndarray
+    scores: dict[str, Scores] | None = None
+    truth_colourfulness: float | None = None
+    in_training: bool = False
+
+
+def explain(result: ColorizeResult, truth: np.ndarray | None, in_training: bool = False) -> Explained:
+    """Shrink a result for display and, given its colour original, score it at full resolution."""
+    l_small, ab_small = shrink_planes(result.l, result.ab)
+    if truth is None:
+        return Explained(l_small, ab_small, in_training=in_training)
+    scores = compare_with_truth(result.rgb, result.l, truth)
+    return Explained(l_small, ab_small, scores, metrics.colourfulness(truth), in_training)
