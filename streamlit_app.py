@@ -7,6 +7,7 @@ import streamlit as st
 from ui.i18n import language_switch, t
 from ui.kiosk import kiosk_enabled, kiosk_page
 from ui.layout import footer, page_setup
+from ui.navigation import page_file
 
 page_setup()
 
@@ -16,11 +17,11 @@ if kiosk_enabled():
 else:
     lang = language_switch()
     pages = [
-        st.Page("pages/home.py", title=t("nav.home", lang), icon=":material/home:", default=True),
-        st.Page("pages/gallery.py", title=t("nav.gallery", lang), icon=":material/photo_library:"),
-        st.Page("pages/colorize.py", title=t("nav.colorize", lang), icon=":material/palette:"),
-        st.Page("pages/explainer.py", title=t("nav.explainer", lang), icon=":material/school:"),
-        st.Page("pages/about.py", title=t("nav.about", lang), icon=":material/info:"),
+        st.Page(page_file("home"), title=t("nav.home", lang), icon=":material/home:", default=True),
+        st.Page(page_file("gallery"), title=t("nav.gallery", lang), icon=":material/photo_library:"),
+        st.Page(page_file("colorize"), title=t("nav.colorize", lang), icon=":material/palette:"),
+        st.Page(page_file("explainer"), title=t("nav.explainer", lang), icon=":material/school:"),
+        st.Page(page_file("about"), title=t("nav.about", lang), icon=":material/info:"),
     ]
     st.navigation(pages).run()
     footer(lang)

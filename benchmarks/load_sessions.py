@@ -103,7 +103,7 @@ async def one_session(browser, server: Server, photo: Path, timeout_ms: float, b
     try:
         page = await context.new_page()
         await page.goto(f"{server.url}/colorize")
-        await page.wait_for_selector(UPLOAD_INPUT, timeout=timeout_ms)
+        await page.wait_for_selector(UPLOAD_INPUT, state="attached", timeout=timeout_ms)
         start = time.perf_counter()
         await page.locator(UPLOAD_INPUT).set_input_files(str(photo))
         await page.wait_for_selector(COMPARISON_BEFORE, timeout=timeout_ms)
@@ -171,8 +171,8 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory() as tmp:
         env = {"HUEREVIVE_CACHE_DIR": str(Path(tmp) / "cache"), "HUEREVIVE_KIOSK": ""}
         with streamlit_server(Path(tmp) / "logs", env=env) as server:
-            print(f"server {server.url} pid {server.process.pid}; photos from {args.photos}")
-            print(f"{'N':>3} {'held':>6} {'own':>6} {'p50 s':>7} {'p90 s':>7} {'max s':>7} {'peak RSS MB':>12}")
+            print(f"server {server.url} pid {server.process.pid}; photos from {args.photos}", flush=True)
+            print(f"{'N':>3} {'held':>6} {'own':>6} {'p50 s':>7} {'p90 s':>7} {'max s':>7} {'peak RSS MB':>12}", flush=True)
             for n in args.sessions:
                 with RssSampler(server) as rss:
                     results = asyncio.run(run_level(server, photos[:n], args.timeout * 1000))
@@ -182,15 +182,15 @@ def main(argv: list[str] | None = None) -> int:
                 held = sum(r.still_shown for r in good)
                 lat = [r.seconds for r in good] or [float("nan")]
                 print(f"{n:>3} {held:>3}/{n:<2} {own:>3}/{n:<2} {statistics.median(lat):>7.1f} "
-                      f"{percentile(lat, 90):>7.1f} {max(lat):>7.1f} {rss.peak / 2**20:>12.0f}")
+                      f"{percentile(lat, 90):>7.1f} {max(lat):>7.1f} {rss.peak / 2**20:>12.0f}", flush=True)
                 for r in good:
                     if not r.own_result or not r.still_shown:
-                        print(f"    PROBLEM {r.photo.name}: {r.detail}, still shown: {r.still_shown}")
+                        print(f"    PROBLEM {r.photo.name}: {r.detail}, still shown: {r.still_shown}", flush=True)
                 for exc in failures:
-                    print(f"    SESSION FAILED: {type(exc).__name__}: {exc}")
+                    print(f"    SESSION FAILED: {type(exc).__name__}: {exc}", flush=True)
                 ok = ok and not failures and own == n and held == n
-            print(f"server peak RSS over the whole run (VmHWM): {server.peak_rss_bytes() / 2**20:.0f} MB")
-    print("OK: every session got its own result" if ok else "FAILED: see problems above")
+            print(f"server peak RSS over the whole run (VmHWM): {server.peak_rss_bytes() / 2**20:.0f} MB", flush=True)
+    print("OK: every session got its own result" if ok else "FAILED: see problems above", flush=True)
     return 0 if ok else 1
 
 

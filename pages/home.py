@@ -3,6 +3,7 @@
 import streamlit as st
 
 from ui.i18n import current_lang, t
+from ui.navigation import page_file
 from ui.quality import quality_panel
 
 lang = current_lang()
@@ -11,9 +12,9 @@ st.subheader(t("home.tagline", lang))
 st.markdown(t("home.what", lang))
 
 cols = st.columns(3)
-cols[0].page_link("pages/colorize.py", label=t("home.cta_colorize", lang), icon=":material/palette:")
-cols[1].page_link("pages/gallery.py", label=t("home.cta_gallery", lang), icon=":material/photo_library:")
-cols[2].page_link("pages/explainer.py", label=t("home.cta_explainer", lang), icon=":material/school:")
+cols[0].page_link(page_file("colorize"), label=t("home.cta_colorize", lang), icon=":material/palette:")
+cols[1].page_link(page_file("gallery"), label=t("home.cta_gallery", lang), icon=":material/photo_library:")
+cols[2].page_link(page_file("explainer"), label=t("home.cta_explainer", lang), icon=":material/school:")
 
 st.caption(t("home.how_short", lang))
 quality_panel(lang, short=True)

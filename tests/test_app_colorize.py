@@ -21,8 +21,9 @@ from streamlit.testing.v1 import AppTest  # noqa: E402
 
 from ui.colorize_flow import RESULT_KEY, SOURCE_KEY, download_name, png_bytes  # noqa: E402
 from ui.i18n import LANGS, t  # noqa: E402
+from ui.navigation import page_file  # noqa: E402
 
-PAGE = str(REPO / "pages" / "colorize.py")
+PAGE = str(REPO / page_file("colorize"))
 
 
 def _page(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, lang: str = "en", **env: str) -> AppTest:

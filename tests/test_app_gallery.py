@@ -230,6 +230,41 @@ in_training = false
     comparison(at)
 
 
+def test_a_photo_damaged_after_the_manifest_check_gets_a_message(page_env, tmp_path) -> None:
+    """A JPEG cut short passes the manifest's header check but cannot be decoded: say so, keep the page up."""
+    write_png(tmp_path / "good.png")
+    buf = io.BytesIO()
+    Image.fromarray(np.tile(np.arange(256, dtype=np.uint8), (200, 1))).save(buf, "JPEG", quality=95)
+    (tmp_path / "cut.jpg").write_bytes(buf.getvalue()[: len(buf.getvalue()) // 2])
+    entry = """
+[[photos]]
+id = "{id}"
+file = "{file}"
+title = {{ en = "Photo {id}" }}
+era = "1950s"
+place = "Somewhere"
+story = {{ en = "A story." }}
+credit = "Someone"
+licence = "CC0"
+source = "made for the test"
+in_training = false
+"""
+    (tmp_path / "collection.toml").write_text(entry.format(id="cut", file="cut.jpg") + entry.format(id="good", file="good.png"),
+                                              encoding="utf-8")
+    assert [p.id for p in load_collection(tmp_path).photos] == ["cut", "good"]
+    page_env.setenv("HUEREVIVE_COLLECTION", str(tmp_path))
+    at = run_gallery("en")  # "cut" is the first photo, so the detail view shows it
+    message = t("gallery.photo_error", "en", reason="")
+    assert sum(w.value.startswith(message) for w in at.warning) == 1  # its grid tile
+    assert len(at.error) == 1 and at.error[0].value.startswith(message)
+    assert "truncated" in at.error[0].value
+    assert not [h for h in at.html if 'data-testid="hr-comparison"' in h.value]
+    assert len(at.image) == 1  # the good photo's tile still shows
+    at.button(key="hr_gallery_open_good").click().run()
+    assert not at.exception and not at.error
+    comparison(at)
+
+
 def test_collection_from_env_pointing_at_the_historical_folder(page_env, historical_dir) -> None:
     page_env.setenv("HUEREVIVE_COLLECTION", str(historical_dir))
     collection = load_collection(historical_dir)

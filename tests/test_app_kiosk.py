@@ -17,6 +17,7 @@ from streamlit.testing.v1 import AppTest  # noqa: E402
 
 from huerevive.collection import collection_path_from_env, load_collection  # noqa: E402
 from ui.i18n import LANG_KEY, t  # noqa: E402
+from ui.navigation import page_file  # noqa: E402
 from ui.kiosk import (  # noqa: E402
     DEFAULT_IDLE_SECONDS,
     STATE_KEY,
@@ -140,7 +141,7 @@ def test_kiosk_by_query_param_and_idle_reset(kiosk_env, monkeypatch: pytest.Monk
 def test_normal_mode_is_not_kiosk(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.delenv("HUEREVIVE_KIOSK", raising=False)
     monkeypatch.setenv("HUEREVIVE_CACHE_DIR", str(tmp_path / "cache"))
-    at = AppTest.from_file(str(REPO / "pages" / "colorize.py"), default_timeout=60).run()
+    at = AppTest.from_file(str(REPO / page_file("colorize")), default_timeout=60).run()
     assert not at.exception
     assert at.get("file_uploader") and at.slider(key="hr_saturation")
 
@@ -150,7 +151,7 @@ def test_colorize_page_in_kiosk_has_no_upload_or_settings(monkeypatch: pytest.Mo
     """Even if someone reaches the Colorize page on a kiosk, it only offers the samples."""
     monkeypatch.setenv("HUEREVIVE_KIOSK", "1")
     monkeypatch.setenv("HUEREVIVE_CACHE_DIR", str(tmp_path / "cache"))
-    at = AppTest.from_file(str(REPO / "pages" / "colorize.py"), default_timeout=180).run()
+    at = AppTest.from_file(str(REPO / page_file("colorize")), default_timeout=180).run()
     assert not at.exception
     assert not at.get("file_uploader") and not at.slider
     mode = at.radio(key="hr_mode")

@@ -23,11 +23,12 @@ from streamlit.testing.v1 import AppTest  # noqa: E402
 from ui import i18n  # noqa: E402
 from ui.comparison import DISPLAY_MAX_SIDE, comparison_html, image_comparison  # noqa: E402
 from ui.i18n import LANGS, all_strings, t  # noqa: E402
+from ui.navigation import PAGE_NAMES, page_file  # noqa: E402
 from ui.quality import quality_rows, quality_sentence  # noqa: E402
 from ui.text import md_escape  # noqa: E402
 
 APP = str(REPO / "streamlit_app.py")
-PAGES = ["pages/home.py", "pages/gallery.py", "pages/colorize.py", "pages/explainer.py", "pages/about.py"]
+PAGES = [page_file(name) for name in PAGE_NAMES]
 
 
 def _fields(text: str) -> set[str]:
@@ -214,7 +215,7 @@ def test_home_page(lang: str, monkeypatch: pytest.MonkeyPatch, report_file) -> N
 def test_about_page_reads_the_report(lang: str, monkeypatch: pytest.MonkeyPatch, report_file) -> None:
     report_file(REPORT)
     at = _app(lang, monkeypatch).run()
-    at.switch_page("pages/about.py").run()
+    at.switch_page(page_file("about")).run()
     assert not at.exception
     assert at.title[0].value == t("about.title", lang)
     table = at.dataframe[0].value
@@ -227,7 +228,7 @@ def test_about_page_reads_the_report(lang: str, monkeypatch: pytest.MonkeyPatch,
 def test_about_page_without_a_report(monkeypatch: pytest.MonkeyPatch, report_file) -> None:
     report_file(None)
     at = _app("en", monkeypatch).run()
-    at.switch_page("pages/about.py").run()
+    at.switch_page(page_file("about")).run()
     assert not at.exception
     assert t("quality.none", "en") in [i.value for i in at.info]
     assert len(at.dataframe) == 0
@@ -241,9 +242,9 @@ def test_language_switch_changes_every_page(monkeypatch: pytest.MonkeyPatch, rep
     at.sidebar.radio[0].set_value("en").run()
     assert not at.exception
     assert t("home.what", "en") in [m.value for m in at.markdown]
-    at.switch_page("pages/colorize.py").run()
+    at.switch_page(page_file("colorize")).run()
     assert at.title[0].value == t("colorize.title", "en")  # the choice survives page changes
-    at.switch_page("pages/home.py").run()
+    at.switch_page(page_file("home")).run()
     assert t("home.what", "en") in [m.value for m in at.markdown]
 
 

@@ -50,6 +50,17 @@ def test_thumbnail_is_small_and_keeps_content() -> None:
     assert channels.thumbnail(small, max_side=300).shape == (20, 30, 3)
 
 
+@pytest.mark.parametrize("shape", [(600, 1200), (1200, 600), (300, 400), (50, 50)])
+def test_grid_thumbnail_is_a_4_by_3_tile_from_the_middle(shape) -> None:
+    rgb = np.zeros((*shape, 3), dtype=np.uint8)
+    h, w = shape
+    rgb[h // 4 : 3 * h // 4, w // 4 : 3 * w // 4] = (250, 250, 250)  # a white centre on black
+    tile = channels.grid_thumbnail(rgb, width=320)
+    assert tile.shape == (240, 320, 3) and tile.dtype == np.uint8
+    assert tile[120, 160].min() > 240  # the middle stays in the middle
+    assert tile[0, 0].max() < 10 and tile[-1, -1].max() < 10
+
+
 def test_match_size_resizes_only_when_needed() -> None:
     rgb = np.full((40, 60, 3), 90, dtype=np.uint8)
     assert channels.match_size(rgb, 40, 60) is rgb

@@ -4,15 +4,21 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
 from PIL import Image
 
+from conftest import REPO
 from huerevive import metrics
 from huerevive.evaluation_report import REPORT_PATH, load_evaluation_summary
-from training import evaluate
+
+if str(REPO) not in sys.path:  # `training` lives at the repo root, beside the package
+    sys.path.insert(0, str(REPO))
+from training import evaluate  # noqa: E402
 
 METRIC_KEYS = {"psnr", "ssim", "lpips", "fid", "colourfulness"}
 PER_IMAGE_KEYS = {"psnr", "ssim", "lpips", "colourfulness"}
@@ -137,12 +143,16 @@ def _four_val_photos(photos_dir: Path, tmp_path: Path) -> Path:
 
 
 @pytest.mark.slow
-def test_evaluate_on_four_val_photos(photos_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+def test_evaluate_on_four_val_photos(photos_dir: Path, tmp_path: Path) -> None:
     data = _four_val_photos(photos_dir, tmp_path)
     out = tmp_path / "out"
+    # The real command line, in its own process (so --threads does not leak into this one).
     argv = ["--data", str(data), "--out", str(out), "--grid", "3", "--threads", "1"]
-    assert evaluate.main(argv) == 0
-    err = capsys.readouterr().err
+    proc = subprocess.run(
+        [sys.executable, "-m", "training.evaluate", *argv], cwd=REPO, capture_output=True, text=True, timeout=900
+    )
+    assert proc.returncode == 0, proc.stderr
+    err = proc.stderr
     assert "zz_broken.jpg" in err  # reported, then skipped
     assert "5/5 100%" in err  # the progress bar went to stderr and finished
 
@@ -205,7 +215,7 @@ def test_evaluate_no_truth_on_historical_photos(historical_dir: Path, tmp_path: 
 
     shared_config = dataclasses.asdict(load_model().config)
     argv = ["--data", str(data), "--out", str(out), "--no-truth", "--working-size", "256", "--temperature", "0.3"]
-    assert evaluate.main(argv + ["--threads", "1"]) == 0
+    assert evaluate.main(argv) == 0
     report = json.loads((out / "report.json").read_text(encoding="utf-8"))
     assert report["images"] == 2
     settings = report["settings"]
@@ -229,7 +239,7 @@ def test_publish_writes_the_report_beside_the_weights(photos_dir: Path, tmp_path
     photo = sorted((photos_dir / "val").glob("*.jpg"))[0]
     (data / photo.name).symlink_to(photo.resolve())
     out = tmp_path / "out"
-    assert evaluate.main(["--data", str(data), "--out", str(out), "--publish", "--grid", "0", "--threads", "1"]) == 0
+    assert evaluate.main(["--data", str(data), "--out", str(out), "--publish", "--grid", "0"]) == 0
     published = load_evaluation_summary(target)
     assert published == json.loads((out / "report.json").read_text(encoding="utf-8"))
     assert published["summary"]["model"]["fid"] is None  # one photo: no covariance, so no FID

@@ -231,7 +231,8 @@ def render_markdown(report: dict) -> str:
         lines += ["", f"## People ({people['images']} photos with subject `people`)", ""]
         lines += _table(people, truth) if people["images"] else ["No photos of people in this set."]
     if report.get("skipped"):
-        lines += ["", f"## Skipped ({len(report['skipped'])} unreadable files)", ""]
+        count = len(report["skipped"])
+        lines += ["", f"## Skipped ({count} unreadable file{'s' if count != 1 else ''})", ""]
         lines += [f"- `{s['file']}`: {s['reason']}" for s in report["skipped"]]
     lines += ["", "Produced by:", "", "```", report["command"], "```", ""]
     return "\n".join(lines)

@@ -51,6 +51,16 @@ def thumbnail(rgb: np.ndarray, max_side: int = THUMB_MAX_SIDE) -> np.ndarray:
     return np.asarray(img, dtype=np.uint8)
 
 
+def grid_thumbnail(rgb: np.ndarray, width: int = THUMB_MAX_SIDE, aspect: float = 4 / 3) -> np.ndarray:
+    """A ``width`` x ``width / aspect`` tile cut from the middle of the photo, so grid rows line up."""
+    img = Image.fromarray(rgb)
+    height = max(1, round(width / aspect))
+    crop_w, crop_h = min(img.width, img.height * aspect), min(img.height, img.width / aspect)
+    left, top = (img.width - crop_w) / 2, (img.height - crop_h) / 2
+    box = (left, top, left + crop_w, top + crop_h)
+    return np.asarray(img.resize((width, height), Image.Resampling.LANCZOS, box=box), dtype=np.uint8)
+
+
 def match_size(rgb: np.ndarray, height: int, width: int) -> np.ndarray:
     """``rgb`` resized to (height, width) when it differs (Lanczos); unchanged otherwise."""
     if rgb.shape[:2] == (height, width):
