@@ -78,7 +78,8 @@ def ssim(pred: np.ndarray, truth: np.ndarray) -> float:
     ``skimage.metrics.structural_similarity`` with ``channel_axis=2``,
     ``data_range=255`` and its defaults (uniform 7x7 window, sample covariance):
     the variant that reproduces the reference grayscale-baseline number on the
-    validation set (0.932; the Gaussian variant and luminance-only SSIM do not).
+    117 validation photos (0.932; Gaussian weights give 0.936 and SSIM of the
+    luminance alone 0.997).
     """
     _check_pair(pred, truth)
     return float(structural_similarity(pred, truth, channel_axis=2, data_range=255))
@@ -89,7 +90,9 @@ def colourfulness(rgb: np.ndarray) -> float:
 
     rg = R - G, yb = (R + G) / 2 - B;
     M = sqrt(std_rg^2 + std_yb^2) + 0.3 * sqrt(mean_rg^2 + mean_yb^2).
-    0 for a gray image; about 45 for typical colour photographs.
+    0 for a gray image; about 50 on the validation photos. This is the paper's
+    formula; the widely copied variant taking |R - G| and |yb| gives about 10%
+    less (45.1 on the same photos).
     """
     _check_rgb(rgb)
     r, g, b = (rgb[..., i].astype(np.float64) for i in range(3))

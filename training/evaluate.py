@@ -17,7 +17,9 @@ report.json: {"command", "data", "model_version", "settings", "images",
 "truth": {colourfulness}}, "subsets": {"people": {"images", "model", "grayscale",
 "truth"}}, "per_image": [{"file", "model", "grayscale", "truth"}], "skipped": [...]}.
 Set-level PSNR, SSIM, LPIPS and colourfulness are means over images (an
-infinite PSNR counts as PSNR_CAP); numbers that cannot be computed are null.
+infinite PSNR counts as 100 dB); numbers that cannot be computed (FID of fewer
+than 2 photos) are null. With --no-truth, "model" holds colourfulness only and
+"subsets" is empty.
 """
 
 from __future__ import annotations
