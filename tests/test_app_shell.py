@@ -123,7 +123,7 @@ def test_comparison_keeps_small_images_and_transparency() -> None:
     after_img, before_img = _data_uri_images(html)
     assert after_img.format == "PNG" and after_img.mode == "RGBA" and after_img.size == (300, 200)
     assert before_img.size == (300, 200)  # resized to the after layer so the two line up
-    assert "max-width:500px" in html
+    assert "max-width:min(300px, calc(80vh * 1.5000), 500px)" in html
 
 
 def test_image_comparison_in_an_app() -> None:

@@ -16,6 +16,7 @@ from pathlib import Path
 import numpy as np
 import streamlit as st
 from PIL import Image
+from streamlit.runtime.uploaded_file_manager import UploadedFile
 
 from huerevive.errors import ImageLoadError
 from huerevive.image_input import LoadedImage, load_image
@@ -73,7 +74,7 @@ def set_source(key: str, name: str, data_or_path: bytes | Path) -> PhotoSource:
     return source
 
 
-def source_from_upload(uploaded) -> PhotoSource | None:  # noqa: ANN001 - streamlit UploadedFile
+def source_from_upload(uploaded: UploadedFile | None) -> PhotoSource | None:
     """The session's photo from ``st.file_uploader``'s value (bytes in memory); None clears it."""
     if uploaded is None:
         current: PhotoSource | None = st.session_state.get(SOURCE_KEY)

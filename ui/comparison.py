@@ -4,7 +4,8 @@
 nothing without internet, so this draws the slider itself with ``st.html``
 (no iframe, no network requests). A transparent ``<input type=range>`` over
 the photos does the dragging, so mouse, touch and keyboard all work; the
-script only copies its value into a CSS variable.
+script only copies its value into a CSS variable. Its thumb is 2 px wide so a
+tap anywhere maps linearly to the divider's position under the finger.
 """
 
 from __future__ import annotations
@@ -37,7 +38,8 @@ _CSS = """
 .hr-cmp .hr-label-after{right:.6rem}
 .hr-cmp input.hr-range{position:absolute;inset:0;width:100%;height:100%;margin:0;opacity:0;
   cursor:ew-resize;-webkit-appearance:none;appearance:none;touch-action:pan-y}
-.hr-cmp input.hr-range::-webkit-slider-thumb{-webkit-appearance:none;width:44px;height:100%}
+.hr-cmp input.hr-range::-webkit-slider-thumb{-webkit-appearance:none;width:2px;height:100%}
+.hr-cmp input.hr-range::-moz-range-thumb{width:2px;height:100%;border:0}
 .hr-cmp input.hr-range:focus-visible{opacity:.15}
 </style>
 """
@@ -94,7 +96,10 @@ def comparison_html(
     before_small = display_copy(before, max_side)
     if before_small.size != after_small.size:
         before_small = before_small.resize(after_small.size, Image.Resampling.LANCZOS)
-    style = f"max-width:{int(width)}px" if width else ""
+    # Never wider than the preview itself (no blurry upscaling), never taller than ~80% of the screen.
+    w, h = after_small.size
+    limits = [f"{w}px", f"calc(80vh * {w / h:.4f})"] + ([f"{int(width)}px"] if width else [])
+    style = f"max-width:min({', '.join(limits)})"
     lb, la = html.escape(label_before), html.escape(label_after)
     return (
         _CSS
