@@ -23,7 +23,7 @@ from ui.i18n import t
 from ui.quality import cached_summary
 from ui.text import md_escape
 
-PAGE = REPO / "pages" / "explainer.py"
+PAGE = REPO / "app_pages" / "explainer.py"
 UPLOAD_KEY = "hr_explain_upload"
 TIMEOUT = 300
 METRIC_NAMES = tuple(channels.SCORE_BETTER)

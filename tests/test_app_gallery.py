@@ -19,7 +19,7 @@ from ui.comparison import display_copy
 from ui.i18n import t
 from ui.text import md_escape
 
-PAGE = REPO / "pages" / "gallery.py"
+PAGE = REPO / "app_pages" / "gallery.py"
 CHOSEN_KEY = "hr_gallery_photo"
 TIMEOUT = 300  # first runs load the model and colorize on 2 CPU cores
 

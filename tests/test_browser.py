@@ -21,7 +21,6 @@ if str(REPO) not in sys.path:  # the site's `ui` package lives at the repo root
     sys.path.insert(0, str(REPO))
 
 from ui.i18n import t  # noqa: E402
-from ui.navigation import PAGES_DIR  # noqa: E402
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
@@ -161,11 +160,6 @@ def test_kiosk_mode(page, server) -> None:
     page.screenshot(path=str(ARTIFACTS / "browser-kiosk.png"), full_page=True)
 
 
-@pytest.mark.xfail(
-    PAGES_DIR == "pages", strict=True,
-    reason="Streamlit 1.67 runs a folder named pages/ as a v1 multipage app on a fresh server: "
-    "deep links skip streamlit_app.py. Fix: rename the folder and ui.navigation.PAGES_DIR.",
-)
 def test_deep_link_runs_the_entrypoint(browser, tmp_path: Path) -> None:
     """A visitor whose FIRST request to a fresh server is /colorize still gets the whole site around the page."""
     env = {"HUEREVIVE_LANG": "en", "HUEREVIVE_CACHE_DIR": str(tmp_path / "cache"), "HUEREVIVE_KIOSK": ""}

@@ -2,11 +2,11 @@
 
 import streamlit as st
 
-from huerevive.collection import default_collection_path, load_collection
+from huerevive.collection import default_collection_path
 from ui.colorize_flow import download_name, png_bytes, result_for, set_source, site_max_pixels, source_from_upload
 from ui.comparison import image_comparison
-from ui.i18n import current_lang, t
 from ui.gallery_source import cached_collection
+from ui.i18n import current_lang, t
 from ui.kiosk import kiosk_enabled
 from ui.photo_errors import friendly_error
 from ui.text import md_escape
