@@ -12,18 +12,23 @@ from pathlib import Path
 
 import torch
 
-from huerevive.model_loading import model_from_checkpoint
+from huerevive.model_loading import make_checkpoint, model_from_checkpoint
 from training.train import atomic_save
-from huerevive.model_loading import make_checkpoint
 
 
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("checkpoint", help="OUT/last.pt of a training run")
     p.add_argument("weights", help="where to write the package weights file")
+    p.add_argument("--temperature", type=float, default=None, help="decode temperature to ship (chosen on val)")
+    p.add_argument("--working-size", type=int, default=None, help="inference long side to ship (chosen on val)")
     args = p.parse_args(argv)
     state = torch.load(args.checkpoint, map_location="cpu", weights_only=False)
     model = model_from_checkpoint(state["model"]).eval()
+    if args.temperature is not None:
+        model.config.temperature = args.temperature
+    if args.working_size is not None:
+        model.config.working_size = args.working_size
     run_args = state.get("args", {})
     meta = {
         "version": datetime.now(timezone.utc).strftime("%Y%m%d-%H%M") + f"-s{state['step']}",
@@ -36,6 +41,8 @@ def main(argv: list[str] | None = None) -> int:
         "batch_size": run_args.get("batch_size"),
         "rebalance_mix": run_args.get("rebalance_mix"),
         "pretrained_encoder": not run_args.get("no_pretrained", False),
+        "temperature": model.config.temperature,
+        "working_size": model.config.working_size,
     }
     Path(args.weights).parent.mkdir(parents=True, exist_ok=True)
     atomic_save(make_checkpoint(model, meta), Path(args.weights))
