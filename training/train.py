@@ -271,7 +271,7 @@ def main(argv: list[str] | None = None) -> int:
         step += 1
         epoch_loss += loss.item()
         epoch_steps += 1
-        if step % 10 == 0:
+        if step % 10 == 0 or step == first_step + 1:
             per_step = (time.monotonic() - start) / (step - first_step)
             left = args.time_budget - (time.monotonic() - start)
             run.log(

@@ -1,0 +1,100 @@
+"""The training script for real: a few steps on real photos, checkpoint, resume, export, DDP."""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import torch
+
+from conftest import REPO
+from huerevive.model_loading import load_model
+from training.data import load_photo_set, read_holdout
+from training.train import lr_factor, parse_duration
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def small_train_set(photos_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Six real training photos, plus a gray one and a broken file that must be skipped."""
+    folder = tmp_path_factory.mktemp("train")
+    (folder / "sub").mkdir()
+    for i, photo in enumerate(sorted((photos_dir / "train").glob("gcompris-qt-data__*.jpg"))[:6]):
+        shutil.copy(photo, folder / ("sub" if i % 2 else ".") / photo.name)
+    from PIL import Image
+
+    Image.open(next(folder.glob("*.jpg"))).convert("L").save(folder / "gray.png")
+    (folder / "broken.jpg").write_bytes(b"\xff\xd8\xff\xe0 not really a jpeg")
+    return folder
+
+
+def _train(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
+    cmd = [sys.executable, "-m", "training.train", "--threads", "1", "--batch-size", "2", "--crop", "64", *args]
+    return subprocess.run(cmd, cwd=REPO, capture_output=True, text=True, timeout=600, env={**os.environ, **(env or {})})
+
+
+def test_durations_and_schedule() -> None:
+    assert parse_duration("90m") == 5400 and parse_duration("2h") == 7200 and parse_duration("45") == 45
+    with pytest.raises(Exception, match="not a duration"):
+        parse_duration("soon")
+    assert lr_factor(0, 100) == 1.0 and lr_factor(74, 100) == 1.0
+    assert lr_factor(100, 100) == pytest.approx(0.1) and 0.1 < lr_factor(90, 100) < 1.0
+
+
+def test_photo_set_skips_gray_broken_and_held_out(small_train_set: Path, tmp_path: Path) -> None:
+    holdout = tmp_path / "holdout.txt"
+    first = sorted(small_train_set.rglob("*.jpg"))[1].stem
+    holdout.write_text(f"# comment\n{first}\n")
+    photos = load_photo_set(small_train_set, read_holdout(holdout))
+    assert len(photos.images) == 5
+    assert photos.skipped == {"unreadable": 1, "grayscale": 1, "too small": 0, "held out": 1}
+    assert all(max(img.shape[1:]) <= 512 and img.dtype == torch.uint8 for img in photos.images)
+
+
+def test_train_resume_and_export(small_train_set: Path, tmp_path: Path) -> None:
+    out = tmp_path / "run"
+    first = _train("--data", str(small_train_set), "--val-data", str(small_train_set), "--out", str(out), "--max-steps", "6", "--snapshot-steps", "3")
+    assert first.returncode == 0, first.stderr[-3000:]
+    log = (out / "train.log").read_text()
+    assert "skipped {'unreadable': 1, 'grayscale': 1" in log and "ETA" in log
+    rows = list(csv.DictReader(open(out / "metrics.csv")))
+    assert [int(r["epoch"]) for r in rows] == list(range(1, len(rows) + 1)) and len(rows) >= 2
+    assert {"train_loss", "val_psnr", "val_chroma"} <= rows[0].keys()
+    assert json.loads((out / "metrics.json").read_text())[0]["epoch"] == 1
+    assert sorted(p.name for p in (out / "samples").iterdir())[0] == "epoch_0001.png"
+    assert (out / "step_000003.pt").is_file() and (out / "step_000006.pt").is_file()
+    state = torch.load(out / "last.pt", weights_only=False)
+    assert state["step"] == 6
+
+    weights = tmp_path / "w.pt"
+    second = _train("--data", str(small_train_set), "--out", str(out), "--resume", "--max-steps", "8", "--export", str(weights))
+    assert second.returncode == 0, second.stderr[-3000:]
+    assert "resumed at step 6" in (out / "train.log").read_text()
+    assert torch.load(out / "last.pt", weights_only=False)["step"] == 8
+
+    model = load_model(weights, device="cpu")
+    assert model.meta["trained"] is True and model.meta["steps"] == 8
+    with torch.inference_mode():
+        ab = model.predict_ab(torch.full((1, 1, 64, 96), 50.0))
+    assert ab.shape == (1, 2, 16, 24) and torch.isfinite(ab).all()
+
+
+def test_distributed_data_parallel_on_cpu(small_train_set: Path, tmp_path: Path) -> None:
+    """Two processes with torchrun (gloo backend): the DDP path users need on several GPUs."""
+    torchrun = Path(sys.executable).with_name("torchrun")
+    out = tmp_path / "ddp"
+    cmd = [
+        str(torchrun), "--standalone", "--nproc_per_node=2", "-m", "training.train", "--threads", "1",
+        "--batch-size", "2", "--crop", "64", "--data", str(small_train_set), "--out", str(out), "--max-steps", "3",
+    ]
+    proc = subprocess.run(cmd, cwd=REPO, capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert torch.load(out / "last.pt", weights_only=False)["step"] == 3
+    assert (out / "train.log").read_text().count("checkpoint saved") == 1  # only rank 0 writes
