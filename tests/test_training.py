@@ -74,7 +74,7 @@ def test_train_resume_and_export(small_train_set: Path, tmp_path: Path) -> None:
     assert state["step"] == 6
 
     weights = tmp_path / "w.pt"
-    second = _train("--data", str(small_train_set), "--out", str(out), "--resume", "--max-steps", "8", "--export", str(weights))
+    second = _train("--data", str(small_train_set), "--out", str(out), "--resume", "--max-steps", "8", "--export", str(weights), "--loss", "l1")
     assert second.returncode == 0, second.stderr[-3000:]
     assert "resumed at step 6" in (out / "train.log").read_text()
     assert torch.load(out / "last.pt", weights_only=False)["step"] == 8

@@ -28,7 +28,7 @@ import torch.distributed as dist
 import torch.nn.functional as F
 from PIL import Image
 
-from huerevive.ab_bins import gamut_bin_centres, rebalance_weights, soft_encode
+from huerevive.ab_bins import decode_annealed_mean, gamut_bin_centres, rebalance_weights, soft_encode
 from huerevive.color import lab_to_rgb
 from huerevive.model_loading import make_checkpoint, model_from_checkpoint
 from huerevive.network import ColorNet, NetConfig
@@ -58,6 +58,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--batch-size", type=int, default=16)
     p.add_argument("--crop", type=int, default=224)
     p.add_argument("--lr", type=float, default=1e-3, help="decoder learning rate (encoder: lr/4)")
+    p.add_argument("--loss", choices=("ce", "l1"), default="ce",
+                   help="ce: rebalanced cross-entropy over ab bins; l1: L1 on the expected ab (the regression baseline)")
     p.add_argument("--rebalance-mix", type=float, default=0.5, help="0: full rebalancing, 1: none")
     p.add_argument("--no-pretrained", action="store_true", help="random encoder instead of ImageNet")
     p.add_argument("--freeze-blocks", type=int, default=3, help="keep the stem and this many first encoder blocks fixed")
@@ -113,6 +115,11 @@ def weighted_ce(logits: torch.Tensor, ab: torch.Tensor, centres: torch.Tensor, w
     pix_w = weights[target.argmax(1)]
     ce = -(target * F.log_softmax(logits, 1)).sum(1)
     return (ce * pix_w).mean()
+
+
+def l1_expected_ab(logits: torch.Tensor, ab: torch.Tensor, centres: torch.Tensor) -> torch.Tensor:
+    """Plain regression for comparison: L1 between the distribution's mean colour and the truth."""
+    return (decode_annealed_mean(logits, centres, 1.0) - ab).abs().mean()
 
 
 def atomic_save(obj: object, path: Path) -> None:
@@ -264,7 +271,11 @@ def main(argv: list[str] | None = None) -> int:
         lab = random_crop_batch(photos, args.batch_size, args.crop, gen).to(run.device)
         l_in = jitter_lightness(lab[:, :1], gen).contiguous(memory_format=torch.channels_last)
         logits = net(l_in)
-        loss = weighted_ce(logits, F.avg_pool2d(lab[:, 1:], STRIDE), centres_dev, weights_dev)
+        target_ab = F.avg_pool2d(lab[:, 1:], STRIDE)
+        if args.loss == "ce":
+            loss = weighted_ce(logits, target_ab, centres_dev, weights_dev)
+        else:
+            loss = l1_expected_ab(logits, target_ab, centres_dev)
         opt.zero_grad(set_to_none=True)
         loss.backward()
         opt.step()
@@ -333,6 +344,7 @@ def export(model: ColorNet, args: argparse.Namespace, step: int, epoch: int, sec
         "crop": args.crop,
         "batch_size": args.batch_size,
         "rebalance_mix": args.rebalance_mix,
+        "loss": args.loss,
         "pretrained_encoder": not args.no_pretrained,
         "config": asdict(model.config),
     }
