@@ -54,14 +54,16 @@ def timed(fn, repeats: int) -> list[float]:
 
 def peak_memory_child(megapixels: float) -> dict:
     """Peak RSS of a fresh process that loads the model and colorizes once."""
+    # VmHWM, not ru_maxrss: a child inherits its parent's ru_maxrss across fork.
     code = (
-        "import resource, sys, json; sys.path.insert(0, %r)\n"
+        "import sys, json; sys.path.insert(0, %r)\n"
+        "hwm = lambda: int([l for l in open('/proc/self/status') if l.startswith('VmHWM')][0].split()[1])\n"
         "from benchmarks.colorize_speed import test_photo\n"
         "from huerevive.pipeline import Colorizer\n"
         "img = test_photo(%r); c = Colorizer(); c.colorize(img[:64, :64])\n"
-        "before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
+        "before = hwm()\n"
         "c.colorize(img)\n"
-        "after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
+        "after = hwm()\n"
         "print(json.dumps({'rss_before_mb': before / 1024, 'peak_rss_mb': after / 1024}))\n"
     ) % (str(REPO), megapixels)
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

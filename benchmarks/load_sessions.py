@@ -34,7 +34,7 @@ from browser_support import CHROMIUM, CHROMIUM_ARGS, Server, streamlit_server  #
 
 COMPARISON_BEFORE = '[data-testid="hr-comparison"] img.hr-before'
 UPLOAD_INPUT = '[data-testid="stFileUploaderDropzoneInput"]'
-L_TOLERANCE = 2.0  # mean |L difference| in 8-bit levels; another photo is far above this
+L_TOLERANCE = 1.0  # mean |CIE L difference|; the pipeline keeps L, another photo is far above this
 
 
 @dataclass
@@ -47,13 +47,19 @@ class SessionResult:
 
 
 def lightness_error(result_png: bytes, photo: Path) -> float | None:
-    """Mean |L(result) - L(photo)| in 8-bit levels, or None when the sizes differ (not this photo's result)."""
-    result = Image.open(io.BytesIO(result_png)).convert("L")
+    """Mean |L(result) - L(photo)| in CIE L units, or None when the sizes differ (not this photo's result).
+
+    CIE lightness, not PIL's "L" (Rec. 601 luma): the pipeline keeps CIE L
+    exactly, while luma also depends on the colours it adds.
+    """
+    from skimage.color import rgb2lab
+
+    result = np.asarray(Image.open(io.BytesIO(result_png)).convert("RGB"))
     with Image.open(photo) as img:
-        original = img.convert("L")
-    if result.size != original.size:
+        original = np.asarray(img.convert("RGB"))
+    if result.shape != original.shape:
         return None
-    return float(np.abs(np.asarray(result, dtype=np.float32) - np.asarray(original, dtype=np.float32)).mean())
+    return float(np.abs(rgb2lab(result)[..., 0] - rgb2lab(original)[..., 0]).mean())
 
 
 def percentile(values: list[float], q: float) -> float:
