@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -40,6 +41,7 @@ class PhotoSet:
     images: list[torch.Tensor]
     names: list[str]
     skipped: dict[str, int] = field(default_factory=dict)
+    groups: list[str] = field(default_factory=list)  # source folder of each photo, for balanced sampling
 
 
 def _downscale(rgb: np.ndarray) -> torch.Tensor:
@@ -52,40 +54,89 @@ def _downscale(rgb: np.ndarray) -> torch.Tensor:
     return t.round().clamp(0, 255).to(torch.uint8)
 
 
-def load_photo_set(root: str | Path, holdout: list[str] = (), min_side: int = 64) -> PhotoSet:
-    """Decode every usable colour photo under ``root``; count what is skipped and why."""
-    images, names = [], []
+def load_photo_set(
+    roots: str | Path | Sequence[str | Path],
+    holdout: Sequence[str] = (),
+    min_side: int = 64,
+    min_chroma: float = GRAY_CHROMA,
+) -> PhotoSet:
+    """Decode every usable colour photo under ``roots``; count what is skipped and why.
+
+    Photos whose mean chroma |ab| is below ``min_chroma`` are skipped: near-gray
+    photos (fog, sepia, black-and-white) teach the network that gray is safe.
+    Each photo's group is its first folder below its root (``faces``,
+    ``landscapes``...) or the root's own name.
+    """
+    if isinstance(roots, (str, Path)):
+        roots = [roots]
+    images, names, groups = [], [], []
     skipped = {"unreadable": 0, "grayscale": 0, "too small": 0, "held out": 0}
-    for path in find_photos(root):
-        if any(path.stem.startswith(h) for h in holdout):
-            skipped["held out"] += 1
-            continue
-        try:
-            loaded = load_image(path)
-        except ImageLoadError:
-            skipped["unreadable"] += 1
-            continue
-        small = _downscale(loaded.rgb)
-        if min(small.shape[1:]) < min_side:
-            skipped["too small"] += 1
-            continue
-        ab = rgb_to_lab(small.float() / 255.0)[1:]
-        if ab.abs().mean() < GRAY_CHROMA:
-            skipped["grayscale"] += 1
-            continue
-        images.append(small)
-        names.append(path.name)
-    return PhotoSet(images, names, skipped)
+    for root in map(Path, roots):
+        for path in find_photos(root):
+            if any(path.stem.startswith(h) for h in holdout):
+                skipped["held out"] += 1
+                continue
+            try:
+                loaded = load_image(path)
+            except ImageLoadError:
+                skipped["unreadable"] += 1
+                continue
+            small = _downscale(loaded.rgb)
+            if min(small.shape[1:]) < min_side:
+                skipped["too small"] += 1
+                continue
+            ab = rgb_to_lab(small.float() / 255.0)[1:]
+            if ab.norm(dim=0).mean() < min_chroma:
+                skipped["grayscale"] += 1
+                continue
+            images.append(small)
+            names.append(path.name)
+            rel = path.relative_to(root).parts
+            groups.append(rel[0] if len(rel) > 1 else root.name)
+    return PhotoSet(images, names, skipped, groups)
 
 
-def random_crop_batch(photos: PhotoSet, batch_size: int, crop: int, gen: torch.Generator) -> torch.Tensor:
-    """A batch of Lab crops (B, 3, crop, crop): random photo, scale, position and flip."""
+def sampling_weights(photos: PhotoSet, shares: dict[str, float]) -> torch.Tensor:
+    """Per-photo sampling probabilities: each group in ``shares`` gets at most that share of draws.
+
+    Without caps every photo is equally likely; a capped group (e.g. 1,833 face
+    close-ups) is scaled down and the rest share what it gives up.
+    """
+    n = len(photos.images)
+    probs = torch.full((n,), 1.0 / n, dtype=torch.float64)
+    groups = photos.groups or [""] * n
+    capped = [g for g in shares if any(x == g for x in groups)]
+    for group in capped:
+        mask = torch.tensor([x == group for x in groups])
+        share = probs[mask].sum()
+        if share > shares[group]:
+            probs[mask] *= shares[group] / share
+            probs[~mask] *= (1 - shares[group]) / probs[~mask].sum()
+    return (probs / probs.sum()).float()
+
+
+def random_crop_batch(
+    photos: PhotoSet,
+    batch_size: int,
+    crop: int,
+    gen: torch.Generator,
+    weights: torch.Tensor | None = None,
+    min_frac: float = 0.35,
+) -> torch.Tensor:
+    """A batch of Lab crops (B, 3, crop, crop): random photo, scale, position and flip.
+
+    ``weights`` are per-photo sampling probabilities (uniform when None);
+    crops span ``min_frac`` to 100% of the photo's short side.
+    """
+    if weights is None:
+        picks = torch.randint(len(photos.images), (batch_size,), generator=gen)
+    else:
+        picks = torch.multinomial(weights, batch_size, replacement=True, generator=gen)
     out = []
-    for _ in range(batch_size):
-        img = photos.images[int(torch.randint(len(photos.images), (1,), generator=gen))]
+    for pick in picks.tolist():
+        img = photos.images[pick]
         h, w = img.shape[1:]
-        # Crops from 35% to 100% of the short side: whole scenes and close detail.
-        frac = 0.35 + 0.65 * float(torch.rand(1, generator=gen))
+        frac = min_frac + (1 - min_frac) * float(torch.rand(1, generator=gen))
         side = max(16, int(min(h, w) * frac))
         aspect = math.exp((float(torch.rand(1, generator=gen)) - 0.5) * 0.5)
         ch = min(h, max(16, int(side * aspect)))

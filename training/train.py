@@ -30,10 +30,18 @@ from PIL import Image
 
 from huerevive.ab_bins import decode_annealed_mean, gamut_bin_centres, rebalance_weights, soft_encode
 from huerevive.color import lab_to_rgb
-from huerevive.model_loading import make_checkpoint, model_from_checkpoint
+from huerevive.model_loading import make_checkpoint, model_from_checkpoint, read_checkpoint
 from huerevive.network import ColorNet, NetConfig
 from huerevive.progress import format_seconds
-from training.data import PhotoSet, jitter_lightness, load_photo_set, random_crop_batch, read_holdout
+from training.data import (
+    GRAY_CHROMA,
+    PhotoSet,
+    jitter_lightness,
+    load_photo_set,
+    random_crop_batch,
+    read_holdout,
+    sampling_weights,
+)
 
 HOLDOUT_FILE = Path(__file__).with_name("holdout.txt")
 STRIDE = 4  # the network predicts ab at 1/4 of its input size
@@ -47,9 +55,21 @@ def parse_duration(text: str) -> float:
     return float(match.group(1)) * {"": 1, "s": 1, "m": 60, "h": 3600}[match.group(2)]
 
 
+def parse_share(text: str) -> tuple[str, float]:
+    """'faces=0.12' -> ('faces', 0.12)."""
+    name, sep, value = text.partition("=")
+    try:
+        share = float(value)
+    except ValueError:
+        share = -1.0
+    if not sep or not name or not 0 < share <= 1:
+        raise argparse.ArgumentTypeError(f"not FOLDER=SHARE with 0 < SHARE <= 1: {text!r}")
+    return name, share
+
+
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--data", default="../shared/photos/train", help="folder of colour photos (recursive)")
+    p.add_argument("--data", nargs="+", default=["../shared/photos/train"], help="folders of colour photos (recursive)")
     p.add_argument("--val-data", default=None, help="folder of held-out photos for per-epoch metrics")
     p.add_argument("--out", default="runs/main", help="run folder: checkpoints, logs, samples")
     p.add_argument("--time-budget", type=parse_duration, default=parse_duration("90m"), help="wall time for this run")
@@ -57,6 +77,14 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--resume", action="store_true", help="continue from OUT/last.pt")
     p.add_argument("--batch-size", type=int, default=16)
     p.add_argument("--crop", type=int, default=224)
+    p.add_argument("--min-crop-frac", type=float, default=0.35,
+                   help="smallest crop as a share of the photo's short side (small photos want ~0.6)")
+    p.add_argument("--min-chroma", type=float, default=GRAY_CHROMA,
+                   help="skip photos whose mean chroma |ab| is below this (near-colourless photos)")
+    p.add_argument("--group-share", type=parse_share, action="append", default=[], metavar="FOLDER=SHARE",
+                   help="cap a source folder's share of sampled crops, e.g. faces=0.12 (repeatable)")
+    p.add_argument("--init", default=None,
+                   help="start a fresh run from these weights (e.g. the shipped colornet.pt) instead of ImageNet")
     p.add_argument("--lr", type=float, default=1e-3, help="decoder learning rate (encoder: lr/4)")
     p.add_argument("--loss", choices=("ce", "l1"), default="ce",
                    help="ce: rebalanced cross-entropy over ab bins; l1: L1 on the expected ab (the regression baseline)")
@@ -95,6 +123,11 @@ class Run:
             print(line, flush=True)
             with open(out / "train.log", "a", encoding="utf-8") as fh:
                 fh.write(line + "\n")
+
+
+def model_version_of(path: str) -> str:
+    """The version recorded in a weights file's metadata."""
+    return str(read_checkpoint(path).get("meta", {}).get("version", "unversioned"))
 
 
 def bin_histogram(photos: PhotoSet, centres: torch.Tensor) -> torch.Tensor:
@@ -191,11 +224,12 @@ def main(argv: list[str] | None = None) -> int:
     torch.manual_seed(args.seed)
     gen = torch.Generator().manual_seed(args.seed * 1000 + run.rank)
 
-    photos = load_photo_set(args.data, read_holdout(args.holdout))
+    photos = load_photo_set(args.data, read_holdout(args.holdout), min_chroma=args.min_chroma)
     if not photos.images:
-        print(f"no usable colour photos under {args.data}", file=sys.stderr)
+        print(f"no usable colour photos under {' '.join(args.data)}", file=sys.stderr)
         return 2
-    run.log(out, f"data: {len(photos.images)} photos from {args.data}; skipped {photos.skipped}")
+    draw_weights = sampling_weights(photos, dict(args.group_share))
+    run.log(out, f"data: {len(photos.images)} photos from {' '.join(args.data)}; skipped {photos.skipped}")
     val = load_photo_set(args.val_data) if args.val_data else None
     val_lab = val_batch(val, args.crop) if val and val.images else None
 
@@ -207,6 +241,10 @@ def main(argv: list[str] | None = None) -> int:
         model = model_from_checkpoint(state["model"])
         weights = state["rebalance_weights"]
         gen.set_state(state["generator"])
+    elif args.init:
+        model = model_from_checkpoint(read_checkpoint(args.init))
+        weights = rebalance_weights(bin_histogram(photos, model.bin_centres), model.bin_centres, mix=args.rebalance_mix)
+        run.log(out, f"initialised from {args.init} ({model_version_of(args.init)})")
     else:
         centres = gamut_bin_centres()
         model = ColorNet(NetConfig(num_bins=len(centres)), centres, pretrained_encoder=not args.no_pretrained)
@@ -268,7 +306,7 @@ def main(argv: list[str] | None = None) -> int:
             break
         for group, base in zip(opt.param_groups, base_lrs):
             group["lr"] = base * lr_factor(elapsed, args.time_budget)
-        lab = random_crop_batch(photos, args.batch_size, args.crop, gen).to(run.device)
+        lab = random_crop_batch(photos, args.batch_size, args.crop, gen, draw_weights, args.min_crop_frac).to(run.device)
         l_in = jitter_lightness(lab[:, :1], gen).contiguous(memory_format=torch.channels_last)
         logits = net(l_in)
         target_ab = F.avg_pool2d(lab[:, 1:], STRIDE)
@@ -339,7 +377,10 @@ def export(model: ColorNet, args: argparse.Namespace, step: int, epoch: int, sec
         "steps": step,
         "epochs": epoch,
         "train_minutes": round(seconds / 60, 1),
-        "data": str(args.data),
+        "data": [str(d) for d in args.data],
+        "init": args.init,
+        "min_chroma": args.min_chroma,
+        "group_share": dict(args.group_share),
         "photos": len(photos.images),
         "crop": args.crop,
         "batch_size": args.batch_size,
