@@ -34,3 +34,7 @@ class TruncatedImageError(ImageLoadError):
 
 class ImageTooLargeError(ImageLoadError):
     """The image has more pixels than the configured limit (or is a decompression bomb)."""
+
+
+class HintError(HueReviveError, ValueError):
+    """A colour hint is malformed, or points outside the photo."""

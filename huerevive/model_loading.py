@@ -37,14 +37,23 @@ def make_checkpoint(model: ColorNet, meta: dict) -> dict:
     }
 
 
-def model_from_checkpoint(ckpt: dict, pretrained_encoder: bool = False) -> ColorNet:
-    """Rebuild a ColorNet from a checkpoint dict (strict: every weight must match)."""
+def model_from_checkpoint(ckpt: dict, pretrained_encoder: bool = False, add_hint_branch: bool = False) -> ColorNet:
+    """Rebuild a ColorNet from a checkpoint dict (strict: every weight must match).
+
+    ``add_hint_branch`` upgrades automatic-only weights for hint fine-tuning:
+    the new branch starts at zero (a no-op); every other weight must still match.
+    """
     if not isinstance(ckpt, dict) or ckpt.get("format") != CHECKPOINT_FORMAT:
         raise WeightsError(f"not a {CHECKPOINT_FORMAT} checkpoint")
     config = NetConfig(**{**ckpt["config"], "decoder_channels": tuple(ckpt["config"]["decoder_channels"])})
+    upgrade = add_hint_branch and not config.hint_branch
+    if upgrade:
+        config.hint_branch = True
     state = ckpt["state_dict"]
     model = ColorNet(config, state["bin_centres"], pretrained_encoder=pretrained_encoder)
-    model.load_state_dict({k: v.float() if v.is_floating_point() else v for k, v in state.items()}, strict=True)
+    result = model.load_state_dict({k: v.float() if v.is_floating_point() else v for k, v in state.items()}, strict=not upgrade)
+    if upgrade and (result.unexpected_keys or any(not k.startswith("hints.") for k in result.missing_keys)):
+        raise WeightsError(f"weights do not match the network: {result}")
     return model
 
 

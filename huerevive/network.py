@@ -14,6 +14,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from huerevive.ab_bins import decode_annealed_mean
+from huerevive.errors import HintError
 
 ENCODER_NAME = "efficientnet-lite0"
 # Indices of EfficientNet-Lite0 blocks after which the feature map has stride
@@ -30,6 +31,9 @@ class NetConfig:
     decoder_channels: tuple[int, int, int, int] = (160, 96, 64, 64)
     temperature: float = 0.38
     working_size: int = 384
+    hint_branch: bool = False  # user colour hints enter the decoder (see HintBranch)
+    region_radius: int = 0  # region-consistent decoding (huerevive.decoding); 0: per pixel
+    region_eps: float = 50.0
 
 
 def _conv_bn_relu(cin: int, cout: int) -> nn.Sequential:
@@ -66,11 +70,56 @@ def build_encoder(pretrained: bool) -> nn.Module:
     return net
 
 
+HINT_SCALES = (32, 16, 8, 4)  # decoder strides where hints are added
+HINT_AB_SCALE = 110.0  # hint ab / this -> about -1..1
+
+
+def pool_hints(hint_ab: torch.Tensor, hint_mask: torch.Tensor, stride: int) -> torch.Tensor:
+    """Hints at input size -> (B, 3, H/stride, W/stride): mean hint colour where any hint falls, and hint density.
+
+    ``hint_ab`` (B, 2, H, W) in Lab units, ``hint_mask`` (B, 1, H, W) 1 where a hint is given.
+    """
+    mask = F.avg_pool2d(hint_mask, stride)
+    ab = F.avg_pool2d(hint_ab * hint_mask, stride) / mask.clamp_min(1e-6)
+    return torch.cat((ab / HINT_AB_SCALE * (mask > 0), mask.clamp(0, 1).sqrt()), 1)
+
+
+class HintBranch(nn.Module):
+    """User colour hints -> one additive term per decoder scale (Zhang et al. 2017, "user-guided").
+
+    No biases and a zero-initialised last layer: with no hints (all-zero input)
+    every term is exactly zero, so automatic colorization is unchanged, and a
+    fresh branch on trained weights starts as a no-op.
+    """
+
+    def __init__(self, channels: tuple[int, ...], width: int = 32) -> None:
+        super().__init__()
+        self.paths = nn.ModuleList()
+        for cout in channels:
+            last = nn.Conv2d(width, cout, 1, bias=False)
+            nn.init.zeros_(last.weight)
+            self.paths.append(
+                nn.Sequential(
+                    nn.Conv2d(3, width, 3, padding=1, bias=False),
+                    nn.ReLU(inplace=True),
+                    nn.Conv2d(width, width, 3, padding=2, dilation=2, bias=False),
+                    nn.ReLU(inplace=True),
+                    last,
+                )
+            )
+
+    def forward(self, hint_ab: torch.Tensor, hint_mask: torch.Tensor) -> list[torch.Tensor]:
+        return [path(pool_hints(hint_ab, hint_mask, s)) for path, s in zip(self.paths, HINT_SCALES)]
+
+
 class ColorNet(nn.Module):
     """L (B, 1, H, W) in 0..100 -> ab-bin logits (B, Q, H/4, W/4).
 
     H and W must be multiples of 32. ``bin_centres`` (Q, 2) is a buffer so a
-    checkpoint carries its own colour quantisation.
+    checkpoint carries its own colour quantisation. With ``config.hint_branch``
+    the network also takes user hints: ab (B, 2, H, W) and a mask (B, 1, H, W).
+    The encoder never sees hints, so its features (``encode``) can be reused
+    while a visitor adds hints one by one.
     """
 
     def __init__(self, config: NetConfig, bin_centres: torch.Tensor, pretrained_encoder: bool = False) -> None:
@@ -84,6 +133,7 @@ class ColorNet(nn.Module):
         self.up8 = _UpBlock(c16, SKIP_CHANNELS[2], c8)
         self.up4 = _UpBlock(c8, SKIP_CHANNELS[1], c4)
         self.head = nn.Conv2d(c4, config.num_bins, 1)
+        self.hints = HintBranch((c32, c16, c8, c4)) if config.hint_branch else None
         self.register_buffer("_mean", torch.tensor(50.0))
 
     def _features(self, l_chan: torch.Tensor) -> list[torch.Tensor]:
@@ -98,13 +148,30 @@ class ColorNet(nn.Module):
                 feats.append(x)
         return feats
 
-    def forward(self, l_chan: torch.Tensor) -> torch.Tensor:
-        _, f4, f8, f16, f32 = self._features(l_chan)
-        x = self.bridge(f32)
-        x = self.up16(x, f16)
-        x = self.up8(x, f8)
-        x = self.up4(x, f4)
+    def encode(self, l_chan: torch.Tensor) -> list[torch.Tensor]:
+        """The encoder's skip features for L (B, 1, H, W); they do not depend on hints."""
+        return self._features(l_chan)
+
+    def decode(
+        self, feats: list[torch.Tensor], hint_ab: torch.Tensor | None = None, hint_mask: torch.Tensor | None = None
+    ) -> torch.Tensor:
+        """Encoder features (+ optional hints at input size) -> ab-bin logits (B, Q, H/4, W/4)."""
+        _, f4, f8, f16, f32 = feats
+        extra: list[torch.Tensor | int] = [0, 0, 0, 0]
+        if hint_ab is not None and hint_mask is not None:
+            if self.hints is None:
+                raise HintError("these weights were trained without colour hints: use weights with a hint branch")
+            extra = list(self.hints(hint_ab, hint_mask))
+        x = self.bridge(f32) + extra[0]
+        x = self.up16(x, f16) + extra[1]
+        x = self.up8(x, f8) + extra[2]
+        x = self.up4(x, f4) + extra[3]
         return self.head(x)
+
+    def forward(
+        self, l_chan: torch.Tensor, hint_ab: torch.Tensor | None = None, hint_mask: torch.Tensor | None = None
+    ) -> torch.Tensor:
+        return self.decode(self.encode(l_chan), hint_ab, hint_mask)
 
     def predict_ab(self, l_chan: torch.Tensor, temperature: float | None = None) -> torch.Tensor:
         """L (B, 1, H, W) -> ab (B, 2, H/4, W/4) in Lab units, annealed-mean decoded."""

@@ -6,11 +6,17 @@ photo is kept; the network predicts ab at a working resolution of about
 ``NetConfig.working_size`` pixels on the long side, the ab planes are brought
 back to full size guided by L (so colour edges follow the photo's edges) and
 joined with the original L. Output: same size as the input, alpha preserved.
+
+Optional colour ``hints`` (see ``huerevive.hints``) steer the colours. For
+interactive use (a visitor adding hints one by one) ``prepare`` runs the
+part that hints do not change once, and ``colorize_prepared`` the rest,
+optionally at a smaller display size.
 """
 
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -19,6 +25,8 @@ import torch.nn.functional as F
 from PIL import Image
 
 from huerevive.color import lab_to_rgb_u8, rgb_u8_to_l
+from huerevive.decoding import decode_ab
+from huerevive.hints import Hint, HintLike, check_hints, hint_maps
 from huerevive.image_input import DEFAULT_MAX_PIXELS, ImageSource, LoadedImage, load_image
 from huerevive.model_loading import load_model
 from huerevive.network import ColorNet
@@ -89,6 +97,27 @@ def guided_upsample(ab_small: torch.Tensor, l_small: torch.Tensor, l_full: torch
     return coef_a * l_full + coef_b
 
 
+@dataclass
+class PreparedPhoto:
+    """A decoded photo with the hint-independent work done: L at full and working size, encoder features."""
+
+    loaded: LoadedImage
+    l_full: torch.Tensor  # (1, 1, H, W)
+    l_work: torch.Tensor  # (1, 1, h, w), the network's input
+    l_small: torch.Tensor  # (1, 1, h/4, w/4), the ab map's size
+    features: list[torch.Tensor]
+
+
+def _display_l(l_full: torch.Tensor, max_side: int | None) -> torch.Tensor:
+    """L at most ``max_side`` pixels on the long side (area-averaged), or unchanged."""
+    height, width = l_full.shape[-2:]
+    if not max_side or max(height, width) <= max_side:
+        return l_full
+    scale = max_side / max(height, width)
+    size = (max(1, round(height * scale)), max(1, round(width * scale)))
+    return F.interpolate(l_full, size=size, mode="area")
+
+
 class Colorizer:
     """One pipeline object for every front end (CLI, site, evaluation).
 
@@ -104,55 +133,98 @@ class Colorizer:
         return self.model.bin_centres.device
 
     @torch.inference_mode()
-    def predict_ab_small(self, l_full: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-        """L (1, 1, H, W) -> (ab (1, 2, h, w), L resized to (1, 1, h, w)) at the ab map's resolution."""
+    def prepare(self, loaded: LoadedImage) -> PreparedPhoto:
+        """Everything that does not depend on hints or saturation: L and the encoder's features."""
+        l_full = rgb_u8_to_l(loaded.rgb).to(self.device)[None, None]  # (1, 1, H, W)
         height, width = l_full.shape[-2:]
         work_h, work_w = working_shape(height, width, self.model.config.working_size)
         factor = max(1, min(height // work_h, width // work_w) // 2)
         l_pooled = F.avg_pool2d(l_full, factor) if factor > 1 else l_full  # cheap first step for big photos
         l_work = F.interpolate(l_pooled, size=(work_h, work_w), mode="bilinear", antialias=True, align_corners=False)
-        ab_small = self.model.predict_ab(l_work)
-        l_small = F.interpolate(l_work, size=ab_small.shape[-2:], mode="area")
-        return ab_small, l_small
+        l_small = F.interpolate(l_work, size=(work_h // 4, work_w // 4), mode="area")
+        return PreparedPhoto(loaded, l_full, l_work, l_small, self.model.encode(l_work))
 
     @torch.inference_mode()
-    def colorize_loaded(self, loaded: LoadedImage, saturation: float = 1.0) -> ColorizeResult:
-        """Colorize an already-decoded photo (see ``load_image``)."""
+    def predict_ab_prepared(self, prepared: PreparedPhoto, hints: list[Hint] | None = None) -> torch.Tensor:
+        """ab (1, 2, h/4, w/4) at the ab map's resolution, region-consistently decoded."""
+        model = self.model
+        hint_ab = hint_mask = None
+        if hints:
+            hint_ab, hint_mask = hint_maps(hints, prepared.l_full.shape[-2:], prepared.l_work.shape[-2:], self.device)
+        logits = model.decode(prepared.features, hint_ab, hint_mask)
+        cfg = model.config
+        return decode_ab(logits, model.bin_centres, cfg.temperature, prepared.l_small, cfg.region_radius, cfg.region_eps)
+
+    @torch.inference_mode()
+    def colorize_prepared(
+        self,
+        prepared: PreparedPhoto,
+        saturation: float = 1.0,
+        hints: Sequence[HintLike] | None = None,
+        max_side: int | None = None,
+    ) -> ColorizeResult:
+        """Finish a prepared photo: decode (with ``hints``), upsample guided by L, join with L.
+
+        ``max_side`` gives a smaller preview (long side at most that many
+        pixels, alpha dropped); None gives the full-resolution result.
+        """
         start = time.perf_counter()
         sat = _check_saturation(saturation)
-        l_full = rgb_u8_to_l(loaded.rgb).to(self.device)[None, None]  # (1, 1, H, W)
-        ab_small, l_small = self.predict_ab_small(l_full)
-        ab_full = guided_upsample(ab_small, l_small, l_full).mul_(sat)
-        rgb = lab_to_rgb_u8(l_full[0, 0], ab_full[0])
+        height, width = prepared.l_full.shape[-2:]
+        checked = check_hints(hints, width, height)
+        ab_small = self.predict_ab_prepared(prepared, checked)
+        l_out = _display_l(prepared.l_full, max_side)
+        ab_out = guided_upsample(ab_small, prepared.l_small, l_out).mul_(sat)
+        rgb = lab_to_rgb_u8(l_out[0, 0], ab_out[0])
+        full = l_out is prepared.l_full
         return ColorizeResult(
-            l=l_full[0, 0].cpu().numpy(),
-            ab=ab_full[0].cpu().numpy(),
+            l=l_out[0, 0].cpu().numpy(),
+            ab=ab_out[0].cpu().numpy(),
             ab_small=(ab_small[0] * sat).cpu().numpy(),
             rgb=rgb,
-            alpha=loaded.alpha,
+            alpha=prepared.loaded.alpha if full else None,
             seconds=time.perf_counter() - start,
         )
 
-    def colorize_detailed(self, image: ImageSource, saturation: float = 1.0) -> ColorizeResult:
+    def colorize_loaded(
+        self, loaded: LoadedImage, saturation: float = 1.0, hints: Sequence[HintLike] | None = None
+    ) -> ColorizeResult:
+        """Colorize an already-decoded photo (see ``load_image``)."""
+        start = time.perf_counter()
+        _check_saturation(saturation)
+        check_hints(hints, loaded.rgb.shape[1], loaded.rgb.shape[0])  # fail before any work
+        result = self.colorize_prepared(self.prepare(loaded), saturation, hints)
+        result.seconds = time.perf_counter() - start
+        return result
+
+    def colorize_detailed(
+        self, image: ImageSource, saturation: float = 1.0, hints: Sequence[HintLike] | None = None
+    ) -> ColorizeResult:
         """Colorize ``image`` and return L, ab and the RGB output (for the explainer)."""
-        return self.colorize_loaded(load_image(image, max_pixels=self.max_pixels), saturation)
+        return self.colorize_loaded(load_image(image, max_pixels=self.max_pixels), saturation, hints)
 
-    def colorize(self, image: ImageSource, saturation: float = 1.0) -> Image.Image:
+    def colorize(self, image: ImageSource, saturation: float = 1.0, hints: Sequence[HintLike] | None = None) -> Image.Image:
         """Colorize ``image``; same size as the input, RGBA if it had alpha."""
-        return self.colorize_detailed(image, saturation).image
+        return self.colorize_detailed(image, saturation, hints).image
 
 
-def colorize(image: ImageSource, saturation: float = 1.0) -> Image.Image:
+def colorize(image: ImageSource, saturation: float = 1.0, hints: Sequence[HintLike] | None = None) -> Image.Image:
     """Colorize a photo with the shipped model.
 
     ``image``: a path, bytes, file object, PIL image or uint8 array.
     ``saturation``: 0 gives grayscale, 1 the model's colours, up to 2 doubles
     chroma (out-of-gamut colours are pulled in without changing lightness).
-    Raises ``huerevive.errors.ImageLoadError`` (naming the file) on bad input.
+    ``hints``: optional colour hints ``[(x, y, "#c0392b"), ...]``, x and y in
+    the photo's own pixels, colour as ``#rrggbb`` or an (r, g, b) tuple; the
+    network spreads each hint's colour over the object around it.
+    Raises ``huerevive.errors.ImageLoadError`` (naming the file) on bad input
+    and ``huerevive.errors.HintError`` on a bad hint.
     """
-    return Colorizer().colorize(image, saturation)
+    return Colorizer().colorize(image, saturation, hints)
 
 
-def colorize_detailed(image: ImageSource, saturation: float = 1.0) -> ColorizeResult:
+def colorize_detailed(
+    image: ImageSource, saturation: float = 1.0, hints: Sequence[HintLike] | None = None
+) -> ColorizeResult:
     """Like ``colorize`` but returns a ``ColorizeResult`` with L, ab and RGB."""
-    return Colorizer().colorize_detailed(image, saturation)
+    return Colorizer().colorize_detailed(image, saturation, hints)

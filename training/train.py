@@ -42,6 +42,7 @@ from training.data import (
     read_holdout,
     sampling_weights,
 )
+from training.hints import simulate_hint_maps
 
 HOLDOUT_FILE = Path(__file__).with_name("holdout.txt")
 STRIDE = 4  # the network predicts ab at 1/4 of its input size
@@ -83,6 +84,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                    help="skip photos whose mean chroma |ab| is below this (near-colourless photos)")
     p.add_argument("--group-share", type=parse_share, action="append", default=[], metavar="FOLDER=SHARE",
                    help="cap a source folder's share of sampled crops, e.g. faces=0.12 (repeatable)")
+    p.add_argument("--hints", action="store_true",
+                   help="train the colour-hint branch too (simulated hints; adds the branch to --init weights)")
+    p.add_argument("--hint-none", type=float, default=0.25, help="with --hints: share of photos given no hints")
     p.add_argument("--init", default=None,
                    help="start a fresh run from these weights (e.g. the shipped colornet.pt) instead of ImageNet")
     p.add_argument("--lr", type=float, default=1e-3, help="decoder learning rate (encoder: lr/4)")
@@ -238,31 +242,33 @@ def main(argv: list[str] | None = None) -> int:
     if args.resume and state is None:
         run.log(out, f"--resume: no checkpoint at {ckpt_path}, starting fresh")
     if state is not None:
-        model = model_from_checkpoint(state["model"])
+        model = model_from_checkpoint(state["model"], add_hint_branch=args.hints)
         weights = state["rebalance_weights"]
         gen.set_state(state["generator"])
     elif args.init:
-        model = model_from_checkpoint(read_checkpoint(args.init))
+        model = model_from_checkpoint(read_checkpoint(args.init), add_hint_branch=args.hints)
         weights = rebalance_weights(bin_histogram(photos, model.bin_centres), model.bin_centres, mix=args.rebalance_mix)
         run.log(out, f"initialised from {args.init} ({model_version_of(args.init)})")
     else:
         centres = gamut_bin_centres()
-        model = ColorNet(NetConfig(num_bins=len(centres)), centres, pretrained_encoder=not args.no_pretrained)
+        config = NetConfig(num_bins=len(centres), hint_branch=args.hints)
+        model = ColorNet(config, centres, pretrained_encoder=not args.no_pretrained)
         weights = rebalance_weights(bin_histogram(photos, centres), centres, mix=args.rebalance_mix)
     # Early high-resolution layers hold generic edge filters; fixing them halves
     # backward time on a CPU and guards 350 photos against overfitting.
     if args.freeze_blocks > 0:
         for module in (model.encoder._conv_stem, *model.encoder._blocks[: args.freeze_blocks]):
             module.requires_grad_(False)
+        if args.freeze_blocks >= len(model.encoder._blocks):  # whole encoder fixed: no backward through it
+            model.encoder._bn0.requires_grad_(False)
     model.to(run.device).train()
     model.to(memory_format=torch.channels_last)  # ~1.5x faster convolutions on the CPU
     weights_dev = weights.to(run.device)
     enc_params = [p for p in model.encoder.parameters() if p.requires_grad]
     enc_ids = {id(p) for p in model.encoder.parameters()}
     dec_params = [p for p in model.parameters() if id(p) not in enc_ids]
-    opt = torch.optim.AdamW(
-        [{"params": enc_params, "lr": args.lr / 4}, {"params": dec_params, "lr": args.lr}], weight_decay=1e-4
-    )
+    groups = [{"params": enc_params, "lr": args.lr / 4}, {"params": dec_params, "lr": args.lr}]
+    opt = torch.optim.AdamW([g for g in groups if g["params"]], weight_decay=1e-4)
     base_lrs = [g["lr"] for g in opt.param_groups]
     step, epoch, total_seconds = 0, 0, 0.0
     history: list[dict] = []
@@ -308,7 +314,11 @@ def main(argv: list[str] | None = None) -> int:
             group["lr"] = base * lr_factor(elapsed, args.time_budget)
         lab = random_crop_batch(photos, args.batch_size, args.crop, gen, draw_weights, args.min_crop_frac).to(run.device)
         l_in = jitter_lightness(lab[:, :1], gen).contiguous(memory_format=torch.channels_last)
-        logits = net(l_in)
+        if args.hints:
+            hint_ab, hint_mask = simulate_hint_maps(lab, gen, p_none=args.hint_none)
+            logits = net(l_in, hint_ab, hint_mask)
+        else:
+            logits = net(l_in)
         target_ab = F.avg_pool2d(lab[:, 1:], STRIDE)
         if args.loss == "ce":
             loss = weighted_ce(logits, target_ab, centres_dev, weights_dev)
@@ -386,6 +396,7 @@ def export(model: ColorNet, args: argparse.Namespace, step: int, epoch: int, sec
         "batch_size": args.batch_size,
         "rebalance_mix": args.rebalance_mix,
         "loss": args.loss,
+        "hints": args.hints,
         "pretrained_encoder": not args.no_pretrained,
         "config": asdict(model.config),
     }
