@@ -30,6 +30,8 @@ import torch
 import torch.nn.functional as F
 from skimage.metrics import structural_similarity
 
+from huerevive.color import rgb_to_lab
+
 FID_SIZE = 299
 # FidHelper's default INPUT_RANGE_TF: TensorFlow's (x - 128) / 128 for x in 0..255.
 FID_INPUT_RANGE = (-1.0, 0.9921875)
@@ -101,6 +103,30 @@ def colourfulness(rgb: np.ndarray) -> float:
     spread = math.sqrt(rg.std() ** 2 + yb.std() ** 2)
     centre = math.sqrt(rg.mean() ** 2 + yb.mean() ** 2)
     return float(spread + 0.3 * centre)
+
+
+AUC_MAX_THRESHOLD = 150  # ab units, as in Zhang et al. 2016
+
+
+def ab_error_auc(pred: np.ndarray, truth: np.ndarray, max_threshold: int = AUC_MAX_THRESHOLD) -> float:
+    """Raw colour accuracy: area under the curve of "share of pixels whose ab error is within t".
+
+    The ab error of a pixel is the Euclidean distance between the two images'
+    (a, b) in CIE Lab (D65); the share is taken at every whole threshold t =
+    0, 1, ..., ``max_threshold`` and averaged, so 1.0 means every pixel's
+    colour is exact and a pixel off by d counts for the thresholds above d
+    (Zhang et al. 2016, "Colorful Image Colorization", AuC of the ab-error CMF).
+    """
+    _check_pair(pred, truth)
+
+    def ab_of(rgb: np.ndarray) -> torch.Tensor:
+        return rgb_to_lab(torch.from_numpy(rgb).permute(2, 0, 1).float().div_(255.0))[1:]
+
+    err = (ab_of(pred) - ab_of(truth)).norm(dim=0).flatten().double()
+    # share within t for each t, via a histogram of ceil(err) (err <= t  <=>  ceil(err) <= t)
+    counts = torch.bincount(err.ceil().clamp(max=max_threshold + 1).long(), minlength=max_threshold + 2)
+    within = counts[: max_threshold + 1].cumsum(0).double() / err.numel()
+    return float(within.mean())
 
 
 # --- the learned metrics' networks ---------------------------------------------

@@ -287,3 +287,54 @@ def test_fid_of_a_set_with_itself_is_zero_and_of_different_sets_large(photos_dir
     different = metrics.fid(photos, noise)
     assert different > 100
     assert different > 0.5 * scale
+
+
+# --- AuC of the ab error (raw colour accuracy) --------------------------------
+
+
+def _solid(rgb: tuple[int, int, int], size: int = 8) -> np.ndarray:
+    return np.broadcast_to(np.array(rgb, np.uint8), (size, size, 3)).copy()
+
+
+def _reference_auc(pred: np.ndarray, truth: np.ndarray) -> float:
+    """Independent computation with scikit-image's Lab and an explicit loop over thresholds."""
+    from skimage.color import rgb2lab
+
+    err = np.linalg.norm(rgb2lab(pred)[..., 1:] - rgb2lab(truth)[..., 1:], axis=2)
+    return float(np.mean([(err <= t).mean() for t in range(151)]))
+
+
+def test_auc_of_identical_images_is_one() -> None:
+    img = _smooth_image(3)
+    assert metrics.ab_error_auc(img, img) == 1.0
+
+
+def test_auc_of_a_uniform_ab_error_counts_the_thresholds_above_it() -> None:
+    # (200, 50, 50) has chroma |ab| = 68.7; the gray of the same lightness is off by that much everywhere,
+    # so the pixel counts as correct for thresholds 69..150: 82 of the 151.
+    red, gray = _solid((200, 50, 50)), _solid((106, 106, 106))
+    assert metrics.ab_error_auc(gray, red) == pytest.approx(82 / 151, abs=1 / 151)
+
+
+def test_auc_of_half_exact_half_gray_is_the_average() -> None:
+    red = _solid((200, 50, 50))
+    half = red.copy()
+    half[:4] = 106
+    assert metrics.ab_error_auc(half, red) == pytest.approx((1 + 82 / 151) / 2, abs=1 / 151)
+
+
+def test_auc_beyond_150_is_zero() -> None:
+    # Saturated green against saturated magenta: ab distance > 150 everywhere.
+    assert metrics.ab_error_auc(_solid((0, 255, 0)), _solid((255, 0, 255))) == 0.0
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_auc_matches_an_independent_implementation(seed: int) -> None:
+    truth = _smooth_image(seed)
+    pred = _smooth_image(seed + 10)
+    assert metrics.ab_error_auc(pred, truth) == pytest.approx(_reference_auc(pred, truth), abs=0.003)
+
+
+def test_auc_refuses_mismatched_shapes() -> None:
+    with pytest.raises(ValueError, match=r"\(8, 8, 3\).*\(4, 4, 3\)"):
+        metrics.ab_error_auc(_solid((1, 2, 3)), _solid((1, 2, 3), 4))

@@ -54,7 +54,7 @@ MANIFEST = "MANIFEST.tsv"
 PEOPLE = "people"
 PSNR_CAP = 100.0  # dB; identical images (PSNR = inf) count as this in set means
 GRID_HEIGHT = 256
-PAIR_METRICS = ("psnr", "ssim", "lpips")
+PAIR_METRICS = ("psnr", "ssim", "lpips", "auc")
 
 
 # --- inputs ------------------------------------------------------------------
@@ -114,6 +114,7 @@ def score_pair(pred: np.ndarray, truth: np.ndarray) -> dict[str, float]:
         "psnr": metrics.psnr(pred, truth),
         "ssim": metrics.ssim(pred, truth),
         "lpips": metrics.lpips_distance(pred, truth),
+        "auc": metrics.ab_error_auc(pred, truth),
         "colourfulness": metrics.colourfulness(pred),
     }
 
@@ -202,16 +203,16 @@ def _table(part: dict, truth: bool) -> list[str]:
     if not truth:
         return ["| | Colourfulness |", "|---|---|", f"| HueRevive | {_fmt(part['model'].get('colourfulness'), 1)} |"]
     lines = [
-        "| | PSNR (dB) ↑ | SSIM ↑ | LPIPS ↓ | FID ↓ | Colourfulness |",
-        "|---|---|---|---|---|---|",
+        "| | PSNR (dB) ↑ | SSIM ↑ | LPIPS ↓ | FID ↓ | AuC ↑ | Colourfulness |",
+        "|---|---|---|---|---|---|---|",
     ]
     for key, label in (("model", "HueRevive"), ("grayscale", "Grayscale baseline (a = b = 0)")):
         m = part[key]
         lines.append(
             f"| {label} | {_fmt(m.get('psnr'), 2)} | {_fmt(m.get('ssim'), 3)} | {_fmt(m.get('lpips'), 3)} "
-            f"| {_fmt(m.get('fid'), 1)} | {_fmt(m.get('colourfulness'), 1)} |"
+            f"| {_fmt(m.get('fid'), 1)} | {_fmt(m.get('auc'), 3)} | {_fmt(m.get('colourfulness'), 1)} |"
         )
-    lines.append(f"| Truth (colour originals) | | | | | {_fmt(part['truth'].get('colourfulness'), 1)} |")
+    lines.append(f"| Truth (colour originals) | | | | | | {_fmt(part['truth'].get('colourfulness'), 1)} |")
     return lines
 
 

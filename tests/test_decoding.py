@@ -1,0 +1,73 @@
+"""Region-consistent decoding: distributions agree within a region, stay apart across edges."""
+
+from __future__ import annotations
+
+import pytest
+import torch
+
+from huerevive.ab_bins import decode_annealed_mean, gamut_bin_centres
+from huerevive.decoding import annealed_mean, decode_ab, region_pool
+
+CENTRES = gamut_bin_centres()
+
+
+def _nearest_bin(a: float, b: float) -> int:
+    return int(torch.cdist(torch.tensor([[float(a), float(b)]]), CENTRES).argmin())
+
+
+def _two_way_doubt(height: int = 24, width: int = 24) -> torch.Tensor:
+    """A flat region whose pixels are each almost sure, but randomly red or green: the patchwork case."""
+    red, green = _nearest_bin(60, 40), _nearest_bin(-50, 40)
+    gen = torch.Generator().manual_seed(0)
+    pick_red = torch.rand(height, width, generator=gen) < 0.5
+    logits = torch.full((1, len(CENTRES), height, width), -10.0)
+    logits[0, red][pick_red] = 5.0
+    logits[0, red][~pick_red] = 4.0
+    logits[0, green][~pick_red] = 5.0
+    logits[0, green][pick_red] = 4.0
+    return logits
+
+
+def test_without_pooling_it_is_the_per_pixel_annealed_mean() -> None:
+    logits = torch.randn(1, len(CENTRES), 6, 7)
+    expected = decode_annealed_mean(logits, CENTRES, 0.5)
+    assert torch.allclose(decode_ab(logits, CENTRES, 0.5), expected, atol=1e-4)
+    assert torch.allclose(annealed_mean(torch.softmax(logits, 1), CENTRES, 0.5), expected, atol=1e-4)
+
+
+def test_pooling_makes_a_flat_region_agree_on_one_colour() -> None:
+    logits = _two_way_doubt()
+    flat = torch.full((1, 1, 24, 24), 50.0)
+    per_pixel = decode_ab(logits, CENTRES, 0.4)
+    pooled = decode_ab(logits, CENTRES, 0.4, flat, radius=6, eps=50.0)
+    # Per pixel: a patchwork of red and green (large spread of a); pooled: one colour.
+    assert per_pixel[0, 0].std() > 20
+    assert pooled[0, 0, 6:-6, 6:-6].std() < per_pixel[0, 0].std() / 5
+
+
+def test_pooling_stops_at_a_lightness_edge() -> None:
+    red, blue = _nearest_bin(60, 40), _nearest_bin(10, -60)
+    logits = torch.full((1, len(CENTRES), 24, 24), -10.0)
+    logits[0, red, :, :12] = 5.0
+    logits[0, blue, :, 12:] = 5.0
+    guide = torch.full((1, 1, 24, 24), 30.0)
+    guide[..., 12:] = 80.0  # a strong edge between the two halves
+    pooled = decode_ab(logits, CENTRES, 0.4, guide, radius=6, eps=10.0)
+    assert pooled[0, 0, :, :10].mean() > 50  # the left stays red (a > 0)
+    assert pooled[0, 1, :, 14:].mean() < -45  # the right stays blue (b < 0)
+
+
+def test_pooled_distributions_sum_to_one_and_are_positive() -> None:
+    probs = torch.softmax(torch.randn(2, len(CENTRES), 10, 9), 1)
+    guide = torch.rand(2, 1, 10, 9) * 100
+    pooled = region_pool(probs, guide, 3, 25.0)
+    assert pooled.shape == probs.shape
+    assert (pooled > 0).all()
+    assert torch.allclose(pooled.sum(1), torch.ones(2, 10, 9), atol=1e-5)
+
+
+@pytest.mark.parametrize("radius", [0, 1, 50])
+def test_any_radius_works_on_a_tiny_map(radius: int) -> None:
+    logits = torch.randn(1, len(CENTRES), 3, 4)
+    out = decode_ab(logits, CENTRES, 0.4, torch.full((1, 1, 3, 4), 40.0), radius=radius)
+    assert out.shape == (1, 2, 3, 4) and torch.isfinite(out).all()
