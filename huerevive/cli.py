@@ -20,7 +20,8 @@ from typing import Sequence, TextIO
 
 from PIL import Image
 
-from huerevive.errors import HueReviveError
+from huerevive.errors import HintError, HueReviveError
+from huerevive.hints import Hint, load_hints_file, parse_hint_arg
 from huerevive.image_input import DEFAULT_MAX_PIXELS, is_supported_path, load_image
 from huerevive.pipeline import MAX_SATURATION, Colorizer
 from huerevive.progress import ProgressBar
@@ -59,19 +60,64 @@ def build_parser() -> argparse.ArgumentParser:
     )
     col.add_argument("inputs", nargs="+", metavar="INPUT", type=Path, help="photo files or folders")
     col.add_argument("-o", "--output", required=True, type=Path, metavar="OUTDIR", help="folder for the results")
-    col.add_argument(
-        "--format", choices=sorted(OUTPUT_FORMATS), default="png", help="output format (png keeps transparency; default png)"
-    )
-    col.add_argument("--saturation", type=float, default=1.0, help=f"0 = gray, 1 = model colours (default), up to {MAX_SATURATION:g}")
+    _add_output_options(col)
     col.add_argument("--overwrite", action="store_true", help="replace outputs that already exist")
     col.add_argument(
+        "--hint",
+        action="append",
+        default=[],
+        metavar="X,Y,#RRGGBB",
+        help="a colour hint for a single photo: this pixel (x from the left, y from the top) has this colour; repeatable",
+    )
+    col.add_argument(
+        "--hints", type=Path, metavar="FILE.json", help='colour hints for a single photo: a JSON list of {"x":..., "y":..., "color": "#rrggbb"}'
+    )
+    _add_archive_parser(commands)
+    return parser
+
+
+def _add_archive_parser(commands: argparse._SubParsersAction) -> None:
+    """``huerevive archive``: see ``huerevive.archive`` (Ray is imported only when it runs)."""
+    arc = commands.add_parser(
+        "archive",
+        help="colorize a whole archive on a Ray cluster: resumable, with a manifest",
+        description="Colorize every photo of INPUT with Ray Data: on a local Ray on this machine, or on a cluster "
+        "(--address). Outputs keep their path relative to INPUT under OUTDIR; OUTDIR/manifest.jsonl gets one line "
+        "per photo; re-running the same command skips what is done. Needs the optional extra: "
+        "pip install 'huerevive[archive]'. Exit status: 0 all done, 1 some failed, 2 usage error, 130 interrupted.",
+    )
+    arc.add_argument(
+        "input",
+        type=Path,
+        metavar="INPUT",
+        help="a folder (searched recursively) or a text file with one photo path per line "
+        "(relative to the file's folder; '#' starts a comment)",
+    )
+    arc.add_argument("-o", "--output", required=True, type=Path, metavar="OUTDIR", help="folder for the results and manifest.jsonl")
+    arc.add_argument(
+        "--workers", type=int, metavar="N", help="colorizer workers (default: one per GPU of the cluster, else one per CPU)"
+    )
+    arc.add_argument(
+        "--address",
+        metavar="ADDR",
+        help="join this Ray cluster ('auto', host:port or ray://host:10001); default: start a local Ray on this machine",
+    )
+    _add_output_options(arc)
+
+
+def _add_output_options(sub: argparse.ArgumentParser) -> None:
+    """--format, --saturation and --max-megapixels: the same for ``colorize`` and ``archive``."""
+    sub.add_argument(
+        "--format", choices=sorted(OUTPUT_FORMATS), default="png", help="output format (png keeps transparency; default png)"
+    )
+    sub.add_argument("--saturation", type=float, default=1.0, help=f"0 = gray, 1 = model colours (default), up to {MAX_SATURATION:g}")
+    sub.add_argument(
         "--max-megapixels",
         type=float,
         default=DEFAULT_MAX_PIXELS / 1e6,
         metavar="N",
         help=f"refuse photos larger than this (default {DEFAULT_MAX_PIXELS / 1e6:g})",
     )
-    return parser
 
 
 def _is_within(path: Path, folder: Path) -> bool:
@@ -104,6 +150,16 @@ def plan_jobs(inputs: Sequence[Path], outdir: Path, suffix: str) -> tuple[list[J
         else:
             # Missing or unreadable files still become jobs: load_image explains what is wrong.
             planned.append(Job(item, outdir / (item.stem + suffix)))
+    jobs, clashes = refuse_shared_targets(planned)
+    return jobs, problems + clashes
+
+
+def refuse_shared_targets(planned: Sequence[Job]) -> tuple[list[Job], list[tuple[Path, str]]]:
+    """Drop repeats of the same (source, target); refuse every job whose target another source also claims.
+
+    Returns (jobs, problems) like ``plan_jobs``.
+    """
+    problems: list[tuple[Path, str]] = []
     unique: dict[tuple[Path, Path], Job] = {}
     for job in planned:  # the same file named twice (e.g. alone and via its folder) is done once
         unique.setdefault((job.source.resolve(), job.target), job)
@@ -182,7 +238,7 @@ def run_colorize(args: argparse.Namespace, err: TextIO | None = None, out: TextI
                 loaded = load_image(job.source, max_pixels=int(args.max_megapixels * 1e6))
                 if colorizer is None:  # first real work: load the model once for the whole run
                     colorizer = Colorizer()
-                result = colorizer.colorize_loaded(loaded, args.saturation)
+                result = colorizer.colorize_loaded(loaded, args.saturation, getattr(args, "hint_list", None))
                 save_atomically(result.image, job.target, pil_format)
             except HueReviveError as exc:
                 tally.failed += 1
@@ -205,6 +261,22 @@ def run_colorize(args: argparse.Namespace, err: TextIO | None = None, out: TextI
     return EXIT_FAILED if tally.failed else EXIT_OK
 
 
+def read_hint_options(args: argparse.Namespace) -> list[Hint] | None:
+    """The hints of ``--hint`` and ``--hints``, or None when neither was given.
+
+    Raises HintError for a malformed hint, a bad hints file, or hints with
+    more than one photo (a hint's pixel means something on one photo only).
+    """
+    if not args.hint and args.hints is None:
+        return None
+    if len(args.inputs) != 1 or args.inputs[0].is_dir():
+        raise HintError("--hint and --hints apply to a single photo: give exactly one photo file, not a folder")
+    hints = [parse_hint_arg(text) for text in args.hint]
+    if args.hints is not None:
+        hints += load_hints_file(args.hints)
+    return hints
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``huerevive`` console script; returns the process exit status."""
     parser = build_parser()
@@ -216,6 +288,16 @@ def main(argv: Sequence[str] | None = None) -> int:
             parser.error(f"--max-megapixels must be positive, got {args.max_megapixels:g}")
         if args.output.exists() and not args.output.is_dir():
             parser.error(f"-o {args.output}: exists and is not a folder")
+        if args.command == "archive":
+            if args.workers is not None and args.workers < 1:
+                parser.error(f"--workers must be at least 1, got {args.workers}")
+            from huerevive.archive import run_archive  # noqa: PLC0415 - Ray is an optional extra
+
+            return run_archive(args)
+        try:
+            args.hint_list = read_hint_options(args)
+        except HintError as exc:
+            parser.error(str(exc))
         return run_colorize(args)
     except KeyboardInterrupt:  # e.g. during start-up, before any output exists
         print("interrupted", file=sys.stderr)
