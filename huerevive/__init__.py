@@ -21,10 +21,13 @@ _EXPORTS = {
     "load_image": "huerevive.image_input",
     "HueReviveError": "huerevive.errors",
     "ImageLoadError": "huerevive.errors",
+    "HintError": "huerevive.errors",
+    "Hint": "huerevive.hints",
     "ColorizeResult": "huerevive.pipeline",
     "Colorizer": "huerevive.pipeline",
     "colorize": "huerevive.pipeline",
     "colorize_detailed": "huerevive.pipeline",
+    "PreparedPhoto": "huerevive.pipeline",
 }
 
 __all__ = sorted(_EXPORTS)

@@ -40,7 +40,7 @@ import torch
 from PIL import Image, ImageDraw, ImageFont
 
 from huerevive import metrics
-from huerevive.color import lab_to_rgb, rgb_to_l
+from huerevive.color import lab_to_rgb, rgb_to_l, rgb_to_lab
 from huerevive.errors import HueReviveError, ImageLoadError
 from huerevive.evaluation_report import REPORT_PATH
 from huerevive.image_input import LoadedImage, load_image
@@ -48,6 +48,7 @@ from huerevive.model_loading import load_model, model_version
 from huerevive.network import ColorNet
 from huerevive.pipeline import Colorizer
 from huerevive.progress import ProgressBar
+from training.hints import sample_eval_hints
 
 PHOTO_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp", ".tif", ".tiff")
 MANIFEST = "MANIFEST.tsv"
@@ -55,6 +56,17 @@ PEOPLE = "people"
 PSNR_CAP = 100.0  # dB; identical images (PSNR = inf) count as this in set means
 GRID_HEIGHT = 256
 PAIR_METRICS = ("psnr", "ssim", "lpips", "auc")
+# Finer landscape subjects (photos_more) also report together as "landscape".
+LANDSCAPE_SUBJECTS = frozenset({"landscape", "field", "forest", "lake", "mountain", "ocean", "road"})
+
+
+def subject_groups(subject_of: list[str | None]) -> dict[str, set[str]]:
+    """Each subject present, plus "landscape" for all landscape-like subjects together."""
+    present = {s for s in subject_of if s}
+    groups = {s: {s} for s in sorted(present)}
+    if present & LANDSCAPE_SUBJECTS and present & LANDSCAPE_SUBJECTS != {"landscape"}:
+        groups["landscape"] = present & LANDSCAPE_SUBJECTS
+    return groups
 
 
 # --- inputs ------------------------------------------------------------------
@@ -91,13 +103,23 @@ def grayscale_of(rgb: np.ndarray) -> np.ndarray:
     return np.ascontiguousarray(gray.permute(1, 2, 0).numpy())
 
 
-def configured_model(model: ColorNet, working_size: int | None, temperature: float | None) -> ColorNet:
+def configured_model(
+    model: ColorNet,
+    working_size: int | None,
+    temperature: float | None,
+    region_radius: int | None = None,
+    region_eps: float | None = None,
+) -> ColorNet:
     """``model`` with its inference settings overridden (a copy: the cached model stays as it is)."""
     overrides: dict[str, float | int] = {}
-    if working_size is not None:
-        overrides["working_size"] = working_size
-    if temperature is not None:
-        overrides["temperature"] = temperature
+    for key, value in (
+        ("working_size", working_size),
+        ("temperature", temperature),
+        ("region_radius", region_radius),
+        ("region_eps", region_eps),
+    ):
+        if value is not None:
+            overrides[key] = value
     if not overrides:
         return model
     tuned = copy.deepcopy(model)
@@ -233,6 +255,19 @@ def render_markdown(report: dict) -> str:
     if people is not None:
         lines += ["", f"## People ({people['images']} photos with subject `people`)", ""]
         lines += _table(people, truth) if people["images"] else ["No photos of people in this set."]
+    others = {k: v for k, v in report.get("subsets", {}).items() if k != PEOPLE and v["images"]}
+    if others:
+        lines += ["", "## By subject", "", "| subject | photos | PSNR ours / gray | LPIPS ours / gray | AuC ours / gray | FID ours / gray |", "|---|---|---|---|---|---|"]
+        for name, part in others.items():
+            m, g = part["model"], part["grayscale"]
+            lines.append(
+                f"| {name} | {part['images']} | {_fmt(m['psnr'], 2)} / {_fmt(g['psnr'], 2)} | {_fmt(m['lpips'], 3)} / {_fmt(g['lpips'], 3)} "
+                f"| {_fmt(m.get('auc'), 3)} / {_fmt(g.get('auc'), 3)} | {_fmt(m['fid'], 1)} / {_fmt(g['fid'], 1)} |"
+            )
+    if report.get("hints"):
+        lines += ["", "## With simulated colour hints (5x5-patch mean colour at random points, fixed seeds)", ""]
+        lines += ["| hints | PSNR (dB) | LPIPS |", "|---|---|---|"]
+        lines += [f"| {c} | {_fmt(v['psnr'], 2)} | {_fmt(v['lpips'], 3)} |" for c, v in report["hints"].items()]
     if report.get("skipped"):
         count = len(report["skipped"])
         lines += ["", f"## Skipped ({count} unreadable file{'s' if count != 1 else ''})", ""]
@@ -255,6 +290,23 @@ def _json_safe(value):
 # --- the run -----------------------------------------------------------------
 
 
+def hint_scores(colorizer: Colorizer, gray: np.ndarray, original: np.ndarray, counts: list[int], seed: int) -> dict:
+    """PSNR and LPIPS with 0, 1, 2... simulated hints (Zhang et al. 2017's protocol).
+
+    Each hint is the truth's mean colour over a 5x5 patch at a random point;
+    the points depend only on ``seed`` (the same for every model), and the
+    k-hint set is the first k of the longest list.
+    """
+    lab = rgb_to_lab(torch.from_numpy(original).permute(2, 0, 1).float().div_(255.0))
+    hints = sample_eval_hints(lab, max(counts), seed)
+    prepared = colorizer.prepare(LoadedImage(gray, None, "gray"))
+    out = {}
+    for count in counts:
+        rgb = colorizer.colorize_prepared(prepared, 1.0, hints[:count]).rgb
+        out[str(count)] = {"psnr": min(metrics.psnr(rgb, original), PSNR_CAP), "lpips": metrics.lpips_distance(rgb, original)}
+    return out
+
+
 def evaluate(
     photos: list[Path],
     colorizer: Colorizer,
@@ -262,8 +314,13 @@ def evaluate(
     truth: bool = True,
     grid_rows: int = 8,
     stream=None,
+    hint_counts: list[int] | None = None,
 ) -> tuple[dict, Image.Image | None]:
-    """Score ``photos``; returns the report (without command/settings) and the grid image."""
+    """Score ``photos``; returns the report (without command/settings) and the grid image.
+
+    With ``hint_counts`` each photo is also scored with that many simulated
+    hints (``report["hints"]``: count -> mean PSNR and LPIPS).
+    """
     stream = stream if stream is not None else sys.stderr
     subjects = read_subjects(data) if truth else None
     scores = _Scores()
@@ -290,6 +347,8 @@ def evaluate(
                 "truth": {"colourfulness": metrics.colourfulness(original)},
             }
             feats = dict(zip(("model", "grayscale", "truth"), metrics.inception_features([ours, gray, original])))
+            if hint_counts:
+                row["hints"] = hint_scores(colorizer, gray, original, hint_counts, seed=len(scores.rows))
         else:
             row = {"file": name, "model": {"colourfulness": metrics.colourfulness(ours)}}
             feats = {}
@@ -303,6 +362,14 @@ def evaluate(
     if subjects is not None:
         people = scores.subset([s == PEOPLE for s in subject_of])
         report["subsets"][PEOPLE] = {"images": len(people.rows), **summarise(people, truth)}
+        for name, members in subject_groups(subject_of).items():
+            if name != PEOPLE:
+                part = scores.subset([s in members for s in subject_of])
+                report["subsets"][name] = {"images": len(part.rows), **summarise(part, truth)}
+    if hint_counts and truth:
+        report["hints"] = {
+            str(c): {m: _mean([r["hints"][str(c)][m] for r in scores.rows]) for m in ("psnr", "lpips")} for c in hint_counts
+        }
     report["per_image"] = scores.rows
     report["skipped"] = skipped
     labels = ["gray input", "HueRevive"] + (["truth"] if truth else [])
@@ -320,6 +387,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--grid", type=int, default=8, help="photos in OUT/grid.jpg (0: no grid)")
     p.add_argument("--no-truth", action="store_true", help="DATA has no colour truth: grid and colourfulness only")
     p.add_argument("--publish", action="store_true", help=f"also write report.json to {REPORT_PATH}")
+    p.add_argument("--hint-counts", default="", help="also score with this many simulated hints, e.g. 0,1,2,5,10,20,50")
+    p.add_argument("--region-radius", type=int, default=None, help="override region-consistent decoding's radius (0: off)")
+    p.add_argument("--region-eps", type=float, default=None, help="override region-consistent decoding's edge threshold")
     p.add_argument("--threads", type=int, default=0, help="CPU threads for torch (0: torch's default)")
     args = p.parse_args(argv)
     if args.max_images < 0:
@@ -330,6 +400,14 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         p.error(f"--working-size must be at least 32 pixels, got {args.working_size}")
     if args.temperature is not None and not args.temperature > 0:
         p.error(f"--temperature must be above 0, got {args.temperature}")
+    try:
+        args.hint_counts = sorted({int(c) for c in args.hint_counts.split(",") if c.strip()})
+    except ValueError:
+        p.error(f"--hint-counts must be whole numbers separated by commas, got {args.hint_counts!r}")
+    if any(c < 0 for c in args.hint_counts):
+        p.error("--hint-counts must be 0 or more")
+    if args.hint_counts and args.no_truth:
+        p.error("--hint-counts needs colour truth to simulate hints from (drop --no-truth)")
     if args.publish and args.no_truth:
         p.error("--publish needs colour truth: it publishes the validation scores (drop --no-truth)")
     return args
@@ -351,14 +429,18 @@ def main(argv: list[str] | None = None) -> int:
     if args.threads:
         torch.set_num_threads(args.threads)
     try:
-        model = configured_model(load_model(args.model), args.working_size, args.temperature)
+        model = configured_model(
+            load_model(args.model), args.working_size, args.temperature, args.region_radius, args.region_eps
+        )
     except HueReviveError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     out = Path(args.out) if args.out else Path("eval-out") / data.resolve().name
     out.mkdir(parents=True, exist_ok=True)
 
-    body, grid = evaluate(photos, Colorizer(model), data, truth=not args.no_truth, grid_rows=args.grid)
+    body, grid = evaluate(
+        photos, Colorizer(model), data, truth=not args.no_truth, grid_rows=args.grid, hint_counts=args.hint_counts
+    )
     report = {
         "command": shlex.join(["python", "-m", "training.evaluate", *raw]),
         "data": str(data),
@@ -366,6 +448,8 @@ def main(argv: list[str] | None = None) -> int:
         "settings": {
             "working_size": model.config.working_size,
             "temperature": model.config.temperature,
+            "region_radius": model.config.region_radius,
+            "region_eps": model.config.region_eps,
             "max_images": args.max_images,
             "truth": not args.no_truth,
             "weights": str(args.model) if args.model else "package default",
