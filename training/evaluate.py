@@ -315,11 +315,13 @@ def evaluate(
     grid_rows: int = 8,
     stream=None,
     hint_counts: list[int] | None = None,
+    before: Colorizer | None = None,
 ) -> tuple[dict, Image.Image | None]:
     """Score ``photos``; returns the report (without command/settings) and the grid image.
 
     With ``hint_counts`` each photo is also scored with that many simulated
-    hints (``report["hints"]``: count -> mean PSNR and LPIPS).
+    hints (``report["hints"]``: count -> mean PSNR and LPIPS). With ``before``
+    (an older model) the grid gets a "before" column: gray | before | ours.
     """
     stream = stream if stream is not None else sys.stderr
     subjects = read_subjects(data) if truth else None
@@ -355,7 +357,8 @@ def evaluate(
         scores.add(row, feats)
         subject_of.append(subjects.get(path.resolve()) if subjects is not None else None)
         if len(grid) < grid_rows:
-            grid.append([_thumbnail(gray), _thumbnail(ours)] + ([_thumbnail(original)] if truth else []))
+            earlier = [_thumbnail(before.colorize_loaded(LoadedImage(gray, None, name)).rgb)] if before else []
+            grid.append([_thumbnail(gray), *earlier, _thumbnail(ours)] + ([_thumbnail(original)] if truth else []))
         bar.update(1, name)
 
     report: dict = {"images": len(scores.rows), "summary": summarise(scores, truth), "subsets": {}}
@@ -372,7 +375,7 @@ def evaluate(
         }
     report["per_image"] = scores.rows
     report["skipped"] = skipped
-    labels = ["gray input", "HueRevive"] + (["truth"] if truth else [])
+    labels = ["gray input", *(["before"] if before else []), "HueRevive"] + (["truth"] if truth else [])
     return report, (make_grid(grid, labels) if grid else None)
 
 
@@ -387,6 +390,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--grid", type=int, default=8, help="photos in OUT/grid.jpg (0: no grid)")
     p.add_argument("--no-truth", action="store_true", help="DATA has no colour truth: grid and colourfulness only")
     p.add_argument("--publish", action="store_true", help=f"also write report.json to {REPORT_PATH}")
+    p.add_argument("--before", default=None, help="an older weights file: adds its result to the grid (gray | before | ours)")
     p.add_argument("--hint-counts", default="", help="also score with this many simulated hints, e.g. 0,1,2,5,10,20,50")
     p.add_argument("--region-radius", type=int, default=None, help="override region-consistent decoding's radius (0: off)")
     p.add_argument("--region-eps", type=float, default=None, help="override region-consistent decoding's edge threshold")
@@ -435,11 +439,20 @@ def main(argv: list[str] | None = None) -> int:
     except HueReviveError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    if args.hint_counts and model.hints is None:
+        print("error: --hint-counts needs weights with a hint branch (train with --hints)", file=sys.stderr)
+        return 2
     out = Path(args.out) if args.out else Path("eval-out") / data.resolve().name
     out.mkdir(parents=True, exist_ok=True)
 
     body, grid = evaluate(
-        photos, Colorizer(model), data, truth=not args.no_truth, grid_rows=args.grid, hint_counts=args.hint_counts
+        photos,
+        Colorizer(model),
+        data,
+        truth=not args.no_truth,
+        grid_rows=args.grid,
+        hint_counts=args.hint_counts,
+        before=Colorizer(load_model(args.before)) if args.before else None,
     )
     report = {
         "command": shlex.join(["python", "-m", "training.evaluate", *raw]),

@@ -1,0 +1,133 @@
+"""Choose the decoding settings to ship (temperature, region-consistent pooling) on held-out photos.
+
+    python -m training.tune_decoding --model runs/x/auto.pt --data ../shared/photos_more/val --max-images 100 \
+        --temperatures 0.5,0.7 --radii 0,4,8 --out eval-out/tune
+
+The network runs once per photo; every setting decodes the same logits, so
+the comparison costs little more than one evaluation. Scores per setting:
+PSNR, LPIPS, AuC, colourfulness, FID against the truth set, with the
+grayscale baseline beside them. Writes OUT/tune.json and OUT/tune.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import json
+import shlex
+import sys
+from pathlib import Path
+
+import numpy as np
+import torch
+
+
+from huerevive import metrics
+from huerevive.color import lab_to_rgb_u8
+from huerevive.decoding import decode_ab
+from huerevive.image_input import LoadedImage, load_image
+from huerevive.model_loading import load_model
+from huerevive.pipeline import Colorizer, guided_upsample
+from huerevive.progress import ProgressBar
+from training.evaluate import PSNR_CAP, find_photos, grayscale_of
+
+
+def _floats(text: str) -> list[float]:
+    return [float(t) for t in text.split(",") if t.strip()]
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--model", default=None, help="weights file (default: the package's)")
+    p.add_argument("--data", required=True, action="append", help="folder of colour photos; repeat for several sets")
+    p.add_argument("--max-images", type=int, default=100, help="first N photos of each set, evenly spaced (0: all)")
+    p.add_argument("--temperatures", default="0.5,0.7")
+    p.add_argument("--radii", default="0,4,8", help="region pooling radii in ab-map pixels (0: per pixel)")
+    p.add_argument("--eps", default="50", help="region pooling edge thresholds (L units squared)")
+    p.add_argument("--out", default="eval-out/tune")
+    p.add_argument("--threads", type=int, default=0)
+    return p.parse_args(argv)
+
+
+def spread(photos: list[Path], count: int) -> list[Path]:
+    """``count`` photos evenly spaced through the sorted list (every subject, not just the first folder)."""
+    if not count or count >= len(photos):
+        return photos
+    return [photos[i] for i in np.linspace(0, len(photos) - 1, count).round().astype(int)]
+
+
+@torch.inference_mode()
+def score_settings(colorizer: Colorizer, photos: list[Path], settings: list[tuple[float, int, float]]) -> dict:
+    """Mean PSNR/LPIPS/AuC/colourfulness and FID per setting (and for gray) over ``photos``."""
+    rows: dict[str, list[dict]] = {}
+    feats: dict[str, list[np.ndarray]] = {}
+    model = colorizer.model
+    bar = ProgressBar(len(photos), sys.stderr)
+    for path in photos:
+        original = load_image(path).rgb
+        gray = grayscale_of(original)
+        prepared = colorizer.prepare(LoadedImage(gray, None, path.name))
+        logits = model.decode(prepared.features)
+        outputs = {"grayscale": gray}
+        for temperature, radius, eps in settings:
+            ab = decode_ab(logits, model.bin_centres, temperature, prepared.l_small, radius, eps)
+            ab_full = guided_upsample(ab, prepared.l_small, prepared.l_full)
+            outputs[f"T={temperature:g} r={radius} eps={eps:g}"] = lab_to_rgb_u8(prepared.l_full[0, 0], ab_full[0])
+        names = list(outputs)
+        inception = metrics.inception_features([outputs[n] for n in names] + [original])
+        feats.setdefault("truth", []).append(inception[-1])
+        for name, feat in zip(names, inception):
+            rgb = outputs[name]
+            rows.setdefault(name, []).append(
+                {
+                    "psnr": min(metrics.psnr(rgb, original), PSNR_CAP),
+                    "lpips": metrics.lpips_distance(rgb, original),
+                    "auc": metrics.ab_error_auc(rgb, original),
+                    "colourfulness": metrics.colourfulness(rgb),
+                }
+            )
+            feats.setdefault(name, []).append(feat)
+        rows.setdefault("truth", []).append({"colourfulness": metrics.colourfulness(original)})
+        bar.update(1, path.name)
+    summary = {}
+    for name, items in rows.items():
+        summary[name] = {k: float(np.mean([r[k] for r in items])) for k in items[0]}
+        if name != "truth":
+            summary[name]["fid"] = metrics.frechet_distance(np.stack(feats[name]), np.stack(feats["truth"]))
+    return summary
+
+
+def main(argv: list[str] | None = None) -> int:
+    raw = list(sys.argv[1:] if argv is None else argv)
+    args = parse_args(raw)
+    if args.threads:
+        torch.set_num_threads(args.threads)
+    colorizer = Colorizer(load_model(args.model))
+    settings = list(itertools.product(_floats(args.temperatures), [int(r) for r in _floats(args.radii)], _floats(args.eps)))
+    # eps only matters with pooling: keep one per-pixel setting per temperature
+    settings = [s for i, s in enumerate(settings) if s[1] > 0 or all(t[:2] != s[:2] for t in settings[:i])]
+    report = {"command": shlex.join(["python", "-m", "training.tune_decoding", *raw]), "sets": {}}
+    lines = ["# Decoding settings on held-out photos", "", "```", report["command"], "```"]
+    for data in map(Path, args.data):
+        photos = spread(find_photos(data), args.max_images)
+        summary = score_settings(colorizer, photos, settings)
+        report["sets"][str(data)] = {"images": len(photos), "summary": summary}
+        gray = summary["grayscale"]
+        lines += ["", f"## {data} ({len(photos)} photos)", "", "| setting | PSNR | LPIPS | AuC | FID (x gray) | colourfulness |", "|---|---|---|---|---|---|"]
+        for name, s in summary.items():
+            if name == "truth":
+                continue
+            lines.append(
+                f"| {name} | {s['psnr']:.2f} | {s['lpips']:.4f} | {s['auc']:.4f} | {s['fid']:.1f} ({s['fid'] / gray['fid']:.2f}) | {s['colourfulness']:.1f} |"
+            )
+        lines.append(f"| truth | | | | | {summary['truth']['colourfulness']:.1f} |")
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "tune.json").write_text(json.dumps(report, indent=1), encoding="utf-8")
+    (out / "tune.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    print("\n".join(lines))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
