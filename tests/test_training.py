@@ -98,3 +98,61 @@ def test_distributed_data_parallel_on_cpu(small_train_set: Path, tmp_path: Path)
     assert proc.returncode == 0, proc.stderr[-3000:]
     assert torch.load(out / "last.pt", weights_only=False)["step"] == 3
     assert (out / "train.log").read_text().count("checkpoint saved") == 1  # only rank 0 writes
+
+
+def test_sampling_weights_cap_a_group() -> None:
+    from training.data import PhotoSet, sampling_weights
+
+    images = [torch.zeros(3, 8, 8, dtype=torch.uint8)] * 10
+    photos = PhotoSet(images, [f"{i}.jpg" for i in range(10)], {}, ["faces"] * 6 + ["landscapes"] * 4)
+    probs = sampling_weights(photos, {"faces": 0.2})
+    assert probs.sum().item() == pytest.approx(1.0)
+    assert probs[:6].sum().item() == pytest.approx(0.2) and probs[6:].sum().item() == pytest.approx(0.8)
+    assert torch.allclose(sampling_weights(photos, {}), torch.full((10,), 0.1))
+    assert torch.allclose(sampling_weights(photos, {"faces": 0.9}), torch.full((10,), 0.1))  # under the cap: unchanged
+
+
+def test_photo_set_from_several_folders_names_groups(small_train_set: Path, photos_dir: Path) -> None:
+    photos = load_photo_set([small_train_set, photos_dir / "val"], min_chroma=1.0)
+    groups = set(photos.groups)
+    assert small_train_set.name in groups and "sub" in groups and "val" in groups
+    fussy = load_photo_set(small_train_set, min_chroma=200.0)  # nothing is that colourful
+    assert not fussy.images and fussy.skipped["grayscale"] == 7  # 6 colour photos and the gray one
+
+
+def test_simulated_hints_reveal_the_truths_patch_means() -> None:
+    from training.hints import sample_eval_hints, simulate_hint_maps
+
+    gen = torch.Generator().manual_seed(1)
+    lab = torch.rand(4, 3, 32, 32) * torch.tensor([100.0, 60.0, 60.0]).view(1, 3, 1, 1)
+    none_ab, none_mask = simulate_hint_maps(lab, gen, p_none=1.0)
+    assert not none_mask.any() and not none_ab.any()
+    ab, mask = simulate_hint_maps(lab, gen, p_none=0.0, max_patch=1)
+    assert mask.sum() >= 4  # at least one hint per photo
+    hit = mask[:, 0] > 0
+    assert torch.allclose(ab[:, 0][hit], lab[:, 1][hit]) and torch.allclose(ab[:, 1][hit], lab[:, 2][hit])
+    first = sample_eval_hints(lab[0], 5, seed=7)
+    assert first == sample_eval_hints(lab[0], 5, seed=7) and first[:2] == sample_eval_hints(lab[0], 2, seed=7)
+    assert all(0 <= x < 32 and 0 <= y < 32 and all(0 <= c <= 255 for c in rgb) for x, y, rgb in first)
+
+
+def test_hint_fine_tune_from_automatic_weights(small_train_set: Path, tmp_path: Path) -> None:
+    """--init shipped weights --hints: the branch is added, trained, exported; hints then change colours."""
+    from huerevive.hints import hint_maps, Hint
+
+    weights = tmp_path / "hints.pt"
+    run = _train(
+        "--data", str(small_train_set), "--out", str(tmp_path / "h"), "--max-steps", "3", "--lr", "0.05",
+        "--init", str(REPO / "huerevive" / "weights" / "colornet.pt"), "--hints", "--hint-none", "0",
+        "--freeze-blocks", "16", "--export", str(weights),
+    )
+    assert run.returncode == 0, run.stderr[-3000:]
+    assert "initialised from" in (tmp_path / "h" / "train.log").read_text()
+    model = load_model(weights, device="cpu")
+    assert model.config.hint_branch and model.meta["hints"] is True
+    l_chan = torch.full((1, 1, 64, 64), 50.0)
+    hint_ab, mask = hint_maps([Hint(32, 32, (200, 30, 30))], (64, 64), (64, 64))
+    with torch.inference_mode():
+        plain = model(l_chan)
+        hinted = model(l_chan, hint_ab, mask)
+    assert not torch.allclose(plain, hinted)
