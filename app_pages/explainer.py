@@ -1,6 +1,9 @@
-"""Explainer (for a classroom): L, a and b of one photo, its colours on the ab plane, and how close it is to the truth.
+"""Explainer (for a classroom): how colour photography began, then L, a and b of one photo, its colours on the
+ab plane, and how close it is to the truth.
 
-Works on a gallery photo or on the visitor's upload. An upload is decoded from
+Step 1 shows a 1910 glass plate's three filtered exposures and their
+combination (pictures made offline by gallery/build_plate.py). The other
+steps work on a gallery photo or on the visitor's upload. An upload is decoded from
 memory and kept in this session's state only: never written to disk, never in
 a cache another visitor could reach.
 """
@@ -18,6 +21,7 @@ from ui.gallery_source import cached_collection
 from ui.i18n import current_lang, t
 from ui.model import get_colorizer
 from ui.photo_errors import friendly_error
+from ui.plate_step import plate_step
 from ui.quality import quality_panel
 from ui.text import md_escape
 
@@ -107,6 +111,9 @@ def show_scores(shown: channels.Explained, lang: str) -> None:
 lang = current_lang()
 st.title(t("explainer.title", lang))
 st.markdown(t("explainer.intro", lang))
+plate_step(lang)
+st.divider()
+st.markdown(t("explainer.model_pick", lang))
 photos = cached_collection(str(collection_path_from_env())).photos
 mode = st.radio(t("explainer.source", lang), ["gallery", "upload"], horizontal=True, key="hr_explain_mode",
                 format_func=lambda m: t(f"explainer.source_{m}", lang))
@@ -120,7 +127,9 @@ if mode == "upload":
     if shown is None:
         st.info(t("explainer.waiting", lang))
 elif photos:
-    photo = st.selectbox(t("explainer.pick", lang), photos, key="hr_explain_photo",
+    # Start on a photo whose real colours survive, so the last step has something to score against.
+    first = next((n for n, p in enumerate(photos) if p.has_truth), 0)
+    photo = st.selectbox(t("explainer.pick", lang), photos, index=first, key="hr_explain_photo",
                          format_func=lambda p: p.text("title", lang))
     with st.spinner(t("explainer.working", lang)):
         shown = gallery_explained(str(photo.image_path), photo.original_path and str(photo.original_path),

@@ -1,7 +1,10 @@
-"""Home: what the site does, where to go next, how good the model is."""
+"""Home: one historical photo brought back to colour, what the site does, where to go next, how good the model is."""
 
 import streamlit as st
 
+from huerevive.collection import collection_path_from_env
+from ui.gallery_source import cached_collection
+from ui.hero import hero_panel
 from ui.i18n import current_lang, t
 from ui.navigation import page_file
 from ui.quality import quality_panel
@@ -9,6 +12,7 @@ from ui.quality import quality_panel
 lang = current_lang()
 st.title(t("home.title", lang))
 st.subheader(t("home.tagline", lang))
+hero_panel(cached_collection(str(collection_path_from_env())), lang)
 st.markdown(t("home.what", lang))
 
 cols = st.columns(3)

@@ -16,7 +16,7 @@ import json
 import os
 import re
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +28,7 @@ MANIFEST_NAMES = ("collection.toml", "collection.json")
 DEFAULT_COLLECTION = Path(__file__).resolve().parent.parent / "gallery" / "default"
 COLLECTION_ENV = "HUEREVIVE_COLLECTION"
 LANGUAGES = ("en", "ko")
-TEXT_FIELDS = ("title", "story")
+TEXT_FIELDS = ("title", "story", "era", "place")
 UNKNOWN_CREDIT = "not stated – see the collection's owner"
 IMAGE_SUFFIXES = frozenset({".jpg", ".jpeg", ".png", ".webp", ".tif", ".tiff", ".bmp", ".gif"})
 
@@ -41,9 +41,11 @@ MAX_ID_CHARS = 64
 _ID_PATTERN = re.compile(r"[a-z0-9_-]+")
 
 _REQUIRED = ("id", "file", "title", "era", "place", "story", "credit", "licence", "source", "in_training")
-_OPTIONAL = ("original",)
+_OPTIONAL = ("original", "section")
 _KNOWN_PHOTO_KEYS = frozenset(_REQUIRED + _OPTIONAL)
-_KNOWN_TOP_KEYS = frozenset({"title", "description", "photos"})
+_KNOWN_TOP_KEYS = frozenset({"title", "description", "photos", "sections", "hero"})
+_KNOWN_SECTION_KEYS = frozenset({"id", "title", "description"})
+MAX_SECTIONS = 100
 
 
 @dataclass(frozen=True)
@@ -61,6 +63,11 @@ class GalleryPhoto:
     image_path: Path
     original_path: Path | None
     in_training: bool
+    section: str | None = None  # id of its room (a ``[[sections]]`` entry), None when it has none
+    # Per-language era and place, when the manifest gives them as {en, ko} tables; then ``era`` and
+    # ``place`` hold the English text (or the only one), so plain-text readers still get a value.
+    era_text: dict[str, str] = field(default_factory=dict)
+    place_text: dict[str, str] = field(default_factory=dict)
 
     def __hash__(self) -> int:
         # The text dicts are unhashable; id and path identify a photo well enough.
@@ -72,39 +79,101 @@ class GalleryPhoto:
         return self.original_path is not None and not self.in_training
 
     def text(self, field: str, lang: str) -> str:
-        """``title`` or ``story`` in ``lang`` ('en' or 'ko'), falling back to the other language, else ''."""
-        if field not in TEXT_FIELDS:
-            raise ValueError(f"field must be one of {TEXT_FIELDS}, got {field!r}")
-        if lang not in LANGUAGES:
-            raise ValueError(f"lang must be one of {LANGUAGES}, got {lang!r}")
-        values: dict[str, str] = getattr(self, field)
-        other = LANGUAGES[1 - LANGUAGES.index(lang)]
-        return values.get(lang) or values.get(other) or ""
+        """``title``, ``story``, ``era`` or ``place`` in ``lang`` ('en' or 'ko'), else the other language's, else ''.
+
+        ``era`` and ``place`` given as plain text are the same in both languages.
+        """
+        _check_field(field, TEXT_FIELDS, lang)
+        if field in ("era", "place"):
+            return _pick(getattr(self, f"{field}_text") or {lang: getattr(self, field)}, lang)
+        return _pick(getattr(self, field), lang)
+
+
+@dataclass(frozen=True)
+class Section:
+    """One room of a collection, declared in the manifest's ``[[sections]]``."""
+
+    id: str
+    title: dict[str, str]
+    description: dict[str, str]
+
+    def __hash__(self) -> int:
+        return hash(self.id)
+
+    def text(self, field: str, lang: str) -> str:
+        """``title`` or ``description`` in ``lang`` with fallback to the other language, else ''."""
+        return _text_in(self, field, ("title", "description"), lang)
+
+
+@dataclass(frozen=True)
+class Room:
+    """A section and its photos in manifest order; ``section`` is None for the photos without one."""
+
+    section: Section | None
+    photos: tuple[GalleryPhoto, ...]
+
+    def text(self, field: str, lang: str) -> str:
+        """The section's ``title`` or ``description`` in ``lang``; '' for the room of unsorted photos."""
+        return self.section.text(field, lang) if self.section is not None else ""
 
 
 @dataclass
 class Collection:
-    """A loaded collection: the photos that passed every check, and one line per problem found."""
+    """A loaded collection: the photos that passed every check, and one line per problem found.
+
+    ``photos`` is in room order when the manifest declares ``sections``;
+    ``hero_id`` is the manifest's ``hero`` (None when not given or not valid).
+    """
 
     root: Path
     title: dict[str, str]
     description: dict[str, str]
     photos: list[GalleryPhoto]
     problems: list[str] = field(default_factory=list)
+    sections: list[Section] = field(default_factory=list)
+    hero_id: str | None = None
 
     def get(self, photo_id: str) -> GalleryPhoto | None:
         """The photo with this id, or None."""
         return next((p for p in self.photos if p.id == photo_id), None)
 
+    def rooms(self) -> list[Room]:
+        """The photos grouped into rooms, in walking order; empty rooms are left out.
+
+        Rooms follow the order of ``[[sections]]``; photos without a section
+        form one last room whose ``section`` is None. A collection without
+        sections is a single such room holding every photo (or no room at all
+        when it has no photos).
+        """
+        rooms = [Room(s, tuple(p for p in self.photos if p.section == s.id)) for s in self.sections]
+        rest = tuple(p for p in self.photos if p.section is None)
+        return [r for r in rooms if r.photos] + ([Room(None, rest)] if rest else [])
+
+    def hero(self) -> GalleryPhoto | None:
+        """The photo the manifest names as ``hero`` (for the home page), else the first photo, else None."""
+        return (self.get(self.hero_id) if self.hero_id else None) or (self.photos[0] if self.photos else None)
+
     def text(self, field: str, lang: str) -> str:
         """Collection ``title`` or ``description`` in ``lang`` with fallback to the other language."""
-        if field not in ("title", "description"):
-            raise ValueError(f"field must be 'title' or 'description', got {field!r}")
-        if lang not in LANGUAGES:
-            raise ValueError(f"lang must be one of {LANGUAGES}, got {lang!r}")
-        values: dict[str, str] = getattr(self, field)
-        other = LANGUAGES[1 - LANGUAGES.index(lang)]
-        return values.get(lang) or values.get(other) or ""
+        return _text_in(self, field, ("title", "description"), lang)
+
+
+def _text_in(obj: object, field: str, fields: tuple[str, ...], lang: str) -> str:
+    """``obj.<field>[lang]``, else the other language's text, else ''; ValueError for a bad field or lang."""
+    _check_field(field, fields, lang)
+    return _pick(getattr(obj, field), lang)
+
+
+def _check_field(field: str, fields: tuple[str, ...], lang: str) -> None:
+    if field not in fields:
+        raise ValueError(f"field must be one of {fields}, got {field!r}")
+    if lang not in LANGUAGES:
+        raise ValueError(f"lang must be one of {LANGUAGES}, got {lang!r}")
+
+
+def _pick(values: dict[str, str], lang: str) -> str:
+    other = LANGUAGES[1 - LANGUAGES.index(lang)]
+    return values.get(lang) or values.get(other) or ""
 
 
 class _EntryError(Exception):
@@ -189,6 +258,9 @@ def _from_manifest(root: Path, manifest: str, data: dict[str, Any]) -> Collectio
         problems.append(f"{manifest}: {len(entries)} photos, only the first {MAX_PHOTOS} are read")
         entries = entries[:MAX_PHOTOS]
 
+    sections = _sections(data, manifest, problems)
+    section_ids = [s.id for s in sections]
+
     photos: list[GalleryPhoto] = []
     seen: set[str] = set()
     for index, entry in enumerate(entries):
@@ -202,9 +274,73 @@ def _from_manifest(root: Path, manifest: str, data: dict[str, Any]) -> Collectio
         except _EntryError as exc:
             problems.append(f"{label}: {exc}; skipped")
             continue
+        if photo.section is not None and photo.section not in section_ids:
+            # A mistyped room must not hide the photo from a kiosk: show it with the unsorted photos.
+            problems.append(
+                f"{label}: section {_short(photo.section)} is not an id of [[sections]] "
+                f"(declared: {section_ids}); shown with the photos that have no section"
+            )
+            photo = replace(photo, section=None)
         seen.add(photo.id)
         photos.append(photo)
-    return Collection(root=root, title=title, description=description, photos=photos, problems=problems)
+    # Walking order: room by room in the order of [[sections]], unsorted photos last (stable inside a room).
+    rank = {section_id: n for n, section_id in enumerate(section_ids)}
+    photos.sort(key=lambda p: rank.get(p.section, len(rank)))
+    hero_id = _hero(data, manifest, seen, problems)
+    return Collection(root=root, title=title, description=description, photos=photos, problems=problems,
+                      sections=sections, hero_id=hero_id)
+
+
+def _sections(data: dict[str, Any], manifest: str, problems: list[str]) -> list[Section]:
+    """The ``[[sections]]`` rooms that pass their checks; every fault becomes one problem line."""
+    entries = data.get("sections", [])
+    if not isinstance(entries, list):
+        problems.append(f"{manifest}: 'sections' must be a list of tables, not {_kind(entries)}; no sections used")
+        return []
+    if len(entries) > MAX_SECTIONS:
+        problems.append(f"{manifest}: {len(entries)} sections, only the first {MAX_SECTIONS} are read")
+        entries = entries[:MAX_SECTIONS]
+    sections: list[Section] = []
+    for index, entry in enumerate(entries):
+        label = f"{manifest}, sections[{index}]"
+        try:
+            section = _parse_section(entry)
+            if any(s.id == section.id for s in sections):
+                raise _EntryError(f"duplicate section id {section.id!r}; section ids must be unique")
+        except _EntryError as exc:
+            problems.append(f"{label}: {exc}; skipped")
+            continue
+        sections.append(section)
+    return sections
+
+
+def _parse_section(entry: Any) -> Section:
+    if not isinstance(entry, dict):
+        raise _EntryError(f"must be a table/object, not {_kind(entry)}")
+    unknown = sorted(str(k) for k in entry if k not in _KNOWN_SECTION_KEYS)
+    if unknown:
+        raise _EntryError(f"unknown field(s) {unknown} (valid: {sorted(_KNOWN_SECTION_KEYS)})")
+    missing = [k for k in ("id", "title") if k not in entry]
+    if missing:
+        raise _EntryError(f"missing required field(s) {missing}")
+    return Section(
+        id=_identifier(entry["id"], "id"),
+        title=_lang_text(entry["title"], "title", MAX_FIELD_CHARS, required=True),
+        description=_lang_text(entry.get("description", {}), "description", MAX_STORY_CHARS),
+    )
+
+
+def _hero(data: dict[str, Any], manifest: str, photo_ids: set[str], problems: list[str]) -> str | None:
+    """The manifest's ``hero`` photo id when it names a loaded photo; otherwise a problem line and None."""
+    if "hero" not in data:
+        return None
+    value = data["hero"]
+    if not isinstance(value, str) or value not in photo_ids:
+        what = _short(value) if isinstance(value, str) else _kind(value)
+        problems.append(f"{manifest}: 'hero' {what} is not the id of a photo in this collection; "
+                        f"the first photo is used instead")
+        return None
+    return value
 
 
 def _optional_top_text(data: dict[str, Any], key: str, manifest: str, problems: list[str]) -> dict[str, str]:
@@ -228,15 +364,15 @@ def _parse_entry(root: Path, entry: Any) -> GalleryPhoto:
     if missing:
         raise _EntryError(f"missing required field(s) {missing}")
 
-    photo_id = entry["id"]
-    if not isinstance(photo_id, str) or not photo_id:
-        raise _EntryError(f"'id' must be non-empty text, not {_kind(photo_id)}")
-    if len(photo_id) > MAX_ID_CHARS or not _ID_PATTERN.fullmatch(photo_id):
-        raise _EntryError(f"'id' {_short(photo_id)} must be 1-{MAX_ID_CHARS} characters of a-z, 0-9, '_' or '-'")
+    photo_id = _identifier(entry["id"], "id")
+    section = _identifier(entry["section"], "section") if "section" in entry else None
     in_training = entry["in_training"]
     if not isinstance(in_training, bool):
         raise _EntryError(f"'in_training' must be true or false, not {_kind(in_training)}")
 
+    # era and place: plain text (shown in both languages) or an {en, ko} table.
+    era_text = _lang_text(entry["era"], "era", MAX_FIELD_CHARS) if isinstance(entry["era"], dict) else {}
+    place_text = _lang_text(entry["place"], "place", MAX_FIELD_CHARS) if isinstance(entry["place"], dict) else {}
     image_path = _image_inside(root, entry["file"], "file")
     original_path = None
     if "original" in entry:
@@ -250,8 +386,8 @@ def _parse_entry(root: Path, entry: Any) -> GalleryPhoto:
     return GalleryPhoto(
         id=photo_id,
         title=_lang_text(entry["title"], "title", MAX_FIELD_CHARS, required=True),
-        era=_era(entry["era"]),
-        place=_plain(entry["place"], "place"),
+        era=_primary(era_text) if era_text else _era(entry["era"]),
+        place=_primary(place_text) if place_text else _plain(entry["place"], "place"),
         story=_lang_text(entry["story"], "story", MAX_STORY_CHARS, required=True),
         credit=_plain(entry["credit"], "credit", required=True),
         licence=_plain(entry["licence"], "licence", required=True),
@@ -259,7 +395,19 @@ def _parse_entry(root: Path, entry: Any) -> GalleryPhoto:
         image_path=image_path,
         original_path=original_path,
         in_training=in_training,
+        section=section,
+        era_text=era_text,
+        place_text=place_text,
     )
+
+
+def _identifier(value: Any, key: str) -> str:
+    """A photo or section id: 1-64 characters of a-z, 0-9, '_' and '-'."""
+    if not isinstance(value, str) or not value:
+        raise _EntryError(f"'{key}' must be non-empty text, not {_kind(value)}")
+    if len(value) > MAX_ID_CHARS or not _ID_PATTERN.fullmatch(value):
+        raise _EntryError(f"'{key}' {_short(value)} must be 1-{MAX_ID_CHARS} characters of a-z, 0-9, '_' or '-'")
+    return value
 
 
 def _plain(value: Any, key: str, required: bool = False) -> str:
@@ -271,6 +419,11 @@ def _plain(value: Any, key: str, required: bool = False) -> str:
     if required and not value.strip():
         raise _EntryError(f"'{key}' must not be empty")
     return value
+
+
+def _primary(by_lang: dict[str, str]) -> str:
+    """The English text of an {en, ko} table, else the Korean one."""
+    return by_lang.get("en") or by_lang.get("ko") or ""
 
 
 def _era(value: Any) -> str:

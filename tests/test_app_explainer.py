@@ -24,6 +24,7 @@ from ui.quality import cached_summary
 from ui.text import md_escape
 
 PAGE = REPO / "app_pages" / "explainer.py"
+PLATE_IMAGES = 5  # blue, green, red, combined, and the whole plate (in an expander)
 UPLOAD_KEY = "hr_explain_upload"
 TIMEOUT = 300
 METRIC_NAMES = tuple(channels.SCORE_BETTER)
@@ -103,10 +104,12 @@ def test_explainer_page_in_both_languages(page_env, lang) -> None:
         assert t(f"explainer.{key}", lang) in captions, key
     for s in ("0", "0.5", "1", "1.5"):
         assert t("explainer.strip_item", lang, s=s) in captions
-    assert len(at.image) == 8  # L, a, b, result + the four saturations
+    # The glass plate's 3 exposures + their combination + the whole plate; L, a, b, result; four saturations.
+    assert len(at.image) == PLATE_IMAGES + 8
     headings = [h.value for h in at.subheader]
-    for key in ("channels_heading", "ab_heading", "strip_heading", "scores_heading"):
-        assert t(f"explainer.{key}", lang) in headings
+    keys = ("plate_heading", "channels_heading", "ab_heading", "strip_heading", "scores_heading")
+    assert [h for h in headings if h in {t(f"explainer.{k}", lang) for k in keys}] == [
+        t(f"explainer.{k}", lang) for k in keys]  # the steps in order, colour photography first
     assert len(at.get("plotly_chart")) == 1
     assert len(at.metric) == 2 * len(METRIC_NAMES)  # the default gallery's first photo has its original
     # No report in this test: the page says so instead of showing numbers.
@@ -165,7 +168,7 @@ def test_colour_upload_is_scored_against_itself_and_never_stored(page_env, photo
     assert t("explainer.waiting", "en") in [i.value for i in at.info]
     at.file_uploader[0].set_value(("my photo.jpg", data, "image/jpeg"))
     run_explainer(at=at)
-    assert len(at.image) == 8
+    assert len(at.image) == PLATE_IMAGES + 8
     truth = load_image(data).rgb
     ours = independent_scores(colorizer.colorize_detailed(data, 1.0).rgb, truth)
     shown = shown_metrics(at, "en")
@@ -179,12 +182,12 @@ def test_colour_upload_is_scored_against_itself_and_never_stored(page_env, photo
     other.radio[0].set_value("upload")
     run_explainer(at=other)
     assert UPLOAD_KEY not in other.session_state
-    assert not other.metric and not other.image
+    assert not other.metric and len(other.image) == PLATE_IMAGES  # only the glass plate
     # Clearing the uploader forgets the photo.
     at.file_uploader[0].set_value(None)
     run_explainer(at=at)
     assert UPLOAD_KEY not in at.session_state
-    assert not at.image
+    assert len(at.image) == PLATE_IMAGES
 
 
 def test_gray_upload_explains_but_has_nothing_to_score(page_env, photos_dir) -> None:
@@ -195,7 +198,7 @@ def test_gray_upload_explains_but_has_nothing_to_score(page_env, photos_dir) -> 
         run_explainer(at=at)
         at.file_uploader[0].set_value(("grandma.png", data, "image/png"))
         run_explainer(at=at)
-        assert len(at.image) == 8
+        assert len(at.image) == PLATE_IMAGES + 8
         assert not at.metric
         assert t("explainer.scores_none", lang) in [i.value for i in at.info]
 
@@ -211,7 +214,7 @@ def test_bad_upload_gets_a_clear_message(page_env) -> None:
     assert "could not be read as a photo" in message
     # The visitor's file name shows literally: every Markdown/HTML character escaped.
     assert md_escape("notes*<b>x</b>.png") in message and re.search(r"(?<!\\)<", message) is None
-    assert not at.image and not at.metric
+    assert len(at.image) == PLATE_IMAGES and not at.metric
 
 
 def test_set_level_scores_come_from_the_evaluation_report(page_env, tmp_path) -> None:
@@ -244,6 +247,53 @@ def test_explainer_with_the_historical_collection(page_env, historical_dir) -> N
     page_env.setenv("HUEREVIVE_COLLECTION", str(historical_dir))
     at = run_explainer("ko")
     assert at.selectbox[0].value.image_path.parent == historical_dir.resolve()
-    assert len(at.image) == 8
+    assert len(at.image) == PLATE_IMAGES + 8  # the plate step comes with the site, whatever the collection
     assert not at.metric
     assert t("explainer.scores_none", "ko") in [i.value for i in at.info]
+
+
+@pytest.mark.parametrize("lang", ["ko", "en"])
+def test_plate_step_shows_three_filtered_exposures_and_their_combination(page_env, lang) -> None:
+    from huerevive.plates import load_plate_exhibit
+
+    exhibit = load_plate_exhibit()
+    at = run_explainer(lang)
+    markdown = [m.value for m in at.markdown]
+    labels = [f":{c}[**{t(f'explainer.plate_{n}_name', lang)}**]"
+              for n, c in (("blue", "blue"), ("green", "green"), ("red", "red"), ("colour", "rainbow"))]
+    assert [m for m in markdown if m in labels] == labels  # labelled blue, green, red, then combined
+    captions = [c.value for c in at.caption]
+    steps = [t(f"explainer.plate_{k}", lang) for k in ("blue", "green", "red", "combined")]
+    assert [c for c in captions if c in steps] == steps
+    assert t("explainer.plate_intro", lang) in markdown and t("explainer.plate_model", lang) in markdown
+    assert md_escape(f"{exhibit.text(lang)}, {exhibit.era} · {exhibit.credit} · {exhibit.licence}") in captions
+    assert at.expander[0].label == t("explainer.plate_whole", lang)
+    assert t("explainer.plate_whole_caption", lang) in [c.value for c in at.expander[0].caption]
+    # The four pictures of the step are the exhibit's files, served as they are.
+    first_four = [img.proto.imgs[0].url for img in at.image[:4]]
+    assert len(set(first_four)) == 4
+
+
+def test_plate_step_without_its_files_says_so(page_env, tmp_path) -> None:
+    from ui.plate_step import cached_exhibit
+
+    assert cached_exhibit(str(tmp_path)) is None
+    at = AppTest.from_function(_plate_app, args=(str(tmp_path),)).run()
+    assert not at.exception
+    assert [w.value for w in at.warning] == [t("explainer.plate_missing", "en")]
+    assert not at.image
+
+
+def _plate_app(folder: str) -> None:
+    from ui.plate_step import plate_step
+
+    plate_step("en", folder)
+
+
+def test_explainer_starts_on_a_photo_with_real_colours(page_env) -> None:
+    collection = load_collection(default_collection_path())
+    assert not collection.photos[0].has_truth  # the gallery opens on a historical photo...
+    at = run_explainer("en")
+    chosen = at.selectbox[0].value
+    assert chosen.id == next(p for p in collection.photos if p.has_truth).id  # ...the explainer on a scored one
+    assert chosen.section == "true-colour" and at.metric

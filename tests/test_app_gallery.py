@@ -105,6 +105,75 @@ def test_gallery_page_in_both_languages(page_env, lang) -> None:
     html = comparison(at)
     assert labels(html) == [t("common.before", lang), t("common.after", lang)]
     assert not at.expander  # the default collection has no problems to list
+    # The rooms, as headings in the manifest's order, each with its description.
+    rooms = collection.rooms()
+    assert [h.value for h in at.header] == [md_escape(r.text("title", lang)) for r in rooms]
+    captions = [c.value for c in at.caption]
+    assert all(md_escape(r.text("description", lang)) in captions for r in rooms)
+
+
+def _page_order(at: AppTest) -> list[tuple[str, str]]:
+    """(kind, text) of the page's headings, subheadings and open buttons, top to bottom."""
+    out = []
+    for el in at.main:  # depth-first, in page order
+        if el.type in ("header", "subheader"):
+            out.append((el.type, el.value))
+        elif el.type == "button" and (el.key or "").startswith("hr_gallery_open_"):
+            out.append(("button", el.key.removeprefix("hr_gallery_open_")))
+    return out
+
+
+def test_rooms_in_order_and_the_close_up_under_its_room(page_env) -> None:
+    collection = load_collection(default_collection_path())
+    chosen = next(p for p in collection.photos if p.section == "places")
+    at = run_gallery("en", chosen=chosen.id)
+    order = _page_order(at)
+    headers = [text for kind, text in order if kind == "header"]
+    assert headers == [md_escape(r.section.text("title", "en")) for r in collection.rooms()]
+    # Every photo's button sits under its own room's heading, rooms in order, photos in manifest order.
+    room_of, current = {}, None
+    for kind, text in order:
+        if kind == "header":
+            current = text
+        elif kind == "button":
+            room_of[text] = current
+    for photo in collection.photos:
+        assert room_of[photo.id] == md_escape(collection.rooms()[[r.section.id for r in collection.rooms()]
+                                               .index(photo.section)].section.text("title", "en")), photo.id
+    assert [text for kind, text in order if kind == "button"] == [p.id for p in collection.photos]
+    # The close-up opens right after the chosen photo's room, before the next room's heading.
+    close_up = order.index(("subheader", md_escape(chosen.text("title", "en"))))
+    places = order.index(("header", "Buildings and landscapes"))
+    following = order.index(("header", md_escape(collection.rooms()[3].section.text("title", "en"))))
+    assert places < close_up < following
+    assert max(n for n, (kind, text) in enumerate(order) if text in {p.id for p in collection.photos
+                                                                     if p.section == "places"}) < close_up
+
+
+def test_true_colour_photo_shows_black_and_white_the_model_and_the_real_colours(page_env, colorizer) -> None:
+    collection = load_collection(default_collection_path())
+    photo = next(p for p in collection.photos if p.section == "true-colour")
+    for lang in ("ko", "en"):
+        at = run_gallery(lang, chosen=photo.id)
+        captions = [c.value for c in at.caption]
+        trio = [t(k, lang) for k in ("gallery.trio_gray", "gallery.trio_model", "gallery.trio_truth")]
+        assert [c for c in captions if c in trio] == trio  # side by side, in this order
+        toggle = at.toggle(key=f"hr_gallery_truth_{photo.id}")
+        assert toggle.label == t("gallery.compare_original", lang) and toggle.value is False
+        assert labels(comparison(at)) == [t("common.before", lang), t("common.after", lang)]
+        toggle.set_value(True).run()
+        assert not at.exception
+        html = comparison(at)
+        assert labels(html) == [t("common.original", lang), t("common.after", lang)]
+        # The slider's left side is now Prokudin-Gorskii's own colour photograph.
+        before = slider_image(html, "before")
+        with Image.open(photo.original_path) as img:
+            original = np.asarray(img.convert("RGB").resize(before.shape[1::-1], Image.Resampling.LANCZOS), np.int16)
+        assert np.abs(before - original).mean() < 6.0  # the same picture, up to the slider's JPEG on a grainy scan
+        assert np.abs(before[..., 0] - before[..., 2]).mean() > 10.0  # in colour
+        after = slider_image(html, "after")
+        expected = np.asarray(display_copy(colorizer.colorize(photo.image_path)), dtype=np.int16)
+        assert np.abs(after - expected).mean() < 2.5  # and the right side is the model's guess
 
 
 def test_slider_shows_gray_input_and_the_real_colorization(page_env, colorizer) -> None:
@@ -137,9 +206,11 @@ def test_every_default_photo_renders_in_the_detail_view(page_env) -> None:
         html = comparison(at)
         assert labels(html) == [t("common.before", "en"), t("common.after", "en")], photo.id
         toggles = [tg for tg in at.toggle if tg.key == f"hr_gallery_truth_{photo.id}"]
+        trio = [c.value for c in at.caption if c.value == t("gallery.trio_truth", "en")]
         if photo.original_path is None:
-            assert not toggles, photo.id
+            assert not toggles and not trio, photo.id
             continue
+        assert trio, photo.id  # black and white, the model's guess and the real colours side by side
         assert len(toggles) == 1, photo.id
         toggles[0].set_value(True).run()
         assert not at.exception, photo.id
@@ -277,4 +348,36 @@ def test_collection_from_env_pointing_at_the_historical_folder(page_env, histori
         assert [el.value for el in at.expander[0].text] == collection.problems
         assert at.subheader[0].value == md_escape(collection.photos[-1].text("title", lang))
         assert t("gallery.in_training_no", lang) in texts(at)
+        assert not at.header  # no sections: one grid with no room headings, as before
+        comparison(at)
+
+
+def test_unknown_room_is_listed_and_its_photo_shows_under_more_photos(page_env, tmp_path) -> None:
+    write_png(tmp_path / "a.png")
+    write_png(tmp_path / "b.png", gradient=False)
+    entry = """
+[[photos]]
+id = "{id}"
+file = "{id}.png"
+section = "{section}"
+title = {{ en = "Photo {id}", ko = "사진 {id}" }}
+era = 1910
+place = ""
+story = {{ en = "A story." }}
+credit = "Someone"
+licence = "CC0"
+source = "made for the test"
+in_training = false
+"""
+    sections = '[[sections]]\nid = "harbour"\ntitle = { en = "The <harbour>", ko = "항구" }\n'
+    (tmp_path / "collection.toml").write_text(
+        sections + entry.format(id="a", section="harbour") + entry.format(id="b", section="habour"), encoding="utf-8")
+    page_env.setenv("HUEREVIVE_COLLECTION", str(tmp_path))
+    for lang in ("en", "ko"):
+        at = run_gallery(lang, chosen="b")
+        assert [h.value for h in at.header] == [md_escape("The <harbour>" if lang == "en" else "항구"),
+                                                t("gallery.room_other", lang)]
+        listed = [el.value for el in at.expander[0].text]
+        assert len(listed) == 1 and "section 'habour' is not an id of [[sections]]" in listed[0]
+        assert at.subheader[0].value == md_escape("Photo b" if lang == "en" else "사진 b")
         comparison(at)

@@ -23,10 +23,14 @@ from ui.kiosk import (  # noqa: E402
     STATE_KEY,
     KioskState,
     idle_seconds,
+    jumped,
     kiosk_requested,
+    room_at,
+    room_starts,
     tick,
     touched,
 )
+from ui.text import md_escape  # noqa: E402
 
 APP = str(REPO / "streamlit_app.py")
 
@@ -64,6 +68,27 @@ def test_touch_stops_attract_and_moves() -> None:
     assert (s.index, s.attract, s.last_touch) == (0, False, 60.0)
     assert touched(s, 61.0, 5, step=-1).index == 4
     assert tick(s, 60.0 + 89, 5, 90, 8) == s
+
+
+def test_rooms_laid_end_to_end() -> None:
+    starts = room_starts([3, 2, 4])
+    assert starts == [0, 3, 5]
+    assert [room_at(i, starts) for i in range(9)] == [0, 0, 0, 1, 1, 2, 2, 2, 2]
+    assert room_starts([]) == [] and room_at(0, []) == 0
+    s = jumped(KioskState(index=1, last_touch=0.0, attract=True, last_advance=5.0), 50.0, starts[2])
+    assert (s.index, s.attract, s.last_touch, s.last_advance) == (5, False, 50.0, 50.0)
+
+
+def test_attract_loop_walks_room_after_room() -> None:
+    """Left alone, the kiosk visits every photo of room 1, then room 2, ... and starts again."""
+    sizes = [3, 2, 4]
+    starts = room_starts(sizes)
+    s = tick(KioskState(index=2, last_touch=0.0), 100.0, sum(sizes), idle=90, attract_every=8)
+    visited = [room_at(s.index, starts)]
+    for k in range(1, 10):
+        s = tick(s, 100.0 + 8 * k, sum(sizes), 90, 8)
+        visited.append(room_at(s.index, starts))
+    assert visited == [0, 0, 0, 1, 1, 2, 2, 2, 2, 0]
 
 
 # ---------------------------------------------------------------- the kiosk in AppTest
@@ -156,3 +181,47 @@ def test_colorize_page_in_kiosk_has_no_upload_or_settings(monkeypatch: pytest.Mo
     assert not at.get("file_uploader") and not at.slider
     mode = at.radio(key="hr_mode")
     assert mode.options == [t("colorize.source_sample", "ko")] and mode.value == "sample"
+
+
+def _room_line(at: AppTest) -> str:
+    return next(m.value for m in at.markdown if m.value.startswith("### ") and "·" in m.value)
+
+
+@pytest.mark.slow
+def test_kiosk_steps_through_the_rooms(kiosk_env, monkeypatch: pytest.MonkeyPatch) -> None:
+    collection = load_collection(collection_path_from_env())
+    rooms = collection.rooms()
+    starts = room_starts([len(r.photos) for r in rooms])
+    assert len(rooms) >= 4 and all(r.section is not None for r in rooms)
+    monkeypatch.setenv("HUEREVIVE_KIOSK", "1")
+    at = AppTest.from_file(APP, default_timeout=180).run()
+    _no_visitor_controls(at)
+
+    def room_line(n: int, lang: str = "ko") -> str:
+        title = md_escape(rooms[n].text("title", lang))
+        return f"### {t('kiosk.room', lang, n=n + 1, total=len(rooms), title=title)}"
+
+    assert _room_line(at) == room_line(0)
+    room_buttons = [b for b in at.button if (b.key or "").startswith("kiosk_room_")]
+    assert [b.label for b in room_buttons] == [md_escape(r.text("title", "ko")) for r in rooms]
+    assert [b.proto.type for b in room_buttons][:2] == ["primary", "secondary"]  # the current room stands out
+
+    # A room button jumps to that room's first photo.
+    at.button(key="kiosk_room_2").click().run()
+    _no_visitor_controls(at)
+    assert at.session_state[STATE_KEY].index == starts[2]
+    assert _room_line(at) == room_line(2)
+    assert f"## {rooms[2].photos[0].text('title', 'ko')}" in [m.value.replace("\\", "") for m in at.markdown]
+    # "Previous" crosses back into the room before, onto its last photo.
+    at.button(key="kiosk_prev").click().run()
+    assert at.session_state[STATE_KEY].index == starts[2] - 1 and _room_line(at) == room_line(1)
+    # "Next" from a room's last photo walks into the next room.
+    at.button(key="kiosk_next").click().run()
+    assert _room_line(at) == room_line(2)
+    # The true-colour room also shows Prokudin-Gorskii's own colours beside the story.
+    true_colour = next(n for n, r in enumerate(rooms) if r.section.id == "true-colour")
+    at.button(key=f"kiosk_room_{true_colour}").click().run()
+    _no_visitor_controls(at)
+    assert t("kiosk.truth", "ko") in [c.value for c in at.caption]
+    at.button(key="kiosk_lang_en").click().run()
+    assert _room_line(at) == room_line(true_colour, "en")

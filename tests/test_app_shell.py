@@ -191,6 +191,13 @@ def report_file(tmp_path, monkeypatch):
 # ---------------------------------------------------------------- the app itself
 
 
+@pytest.fixture(autouse=True)
+def _own_result_cache(monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:
+    """The home page's hero colorizes a gallery photo into the on-disk cache: keep it out of ~/.cache."""
+    monkeypatch.setenv("HUEREVIVE_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.delenv("HUEREVIVE_COLLECTION", raising=False)
+
+
 def _app(lang: str, monkeypatch: pytest.MonkeyPatch) -> AppTest:
     monkeypatch.setenv("HUEREVIVE_LANG", lang)
     monkeypatch.delenv("HUEREVIVE_KIOSK", raising=False)
@@ -204,6 +211,25 @@ def test_home_page(lang: str, monkeypatch: pytest.MonkeyPatch, report_file) -> N
     assert not at.exception
     assert at.title[0].value == t("home.title", lang)
     assert t("home.what", lang) in [m.value for m in at.markdown]
+    # The hero: the collection's chosen historical photo, black and white against the model's colours,
+    # shown ABOVE the two-sentence introduction.
+    from huerevive.collection import default_collection_path, load_collection
+
+    hero = load_collection(default_collection_path()).hero()
+    sliders = [h.proto.body for h in at.get("html") if 'data-testid="hr-comparison"' in h.proto.body]
+    assert len(sliders) == 1
+    from html import escape
+
+    assert f'aria-label="{escape(t("common.before", lang))} / {escape(t("common.after", lang))}"' in sliders[0]
+    before, after = _data_uri_images(sliders[0])[1], _data_uri_images(sliders[0])[0]
+    assert before.size == after.size == Image.open(hero.image_path).size
+    hero_caption = next(c.value for c in at.caption if t("home.hero_hint", lang) in c.value)
+    for field in ("title", "era", "place"):
+        assert md_escape(hero.text(field, lang)) in hero_caption
+    order = [el for el in at.main if el.type in ("html", "markdown")]
+    first_slider = next(n for n, el in enumerate(order) if el.type == "html" and "hr-comparison" in el.proto.body)
+    intro = next(n for n, el in enumerate(order) if el.type == "markdown" and el.value == t("home.what", lang))
+    assert first_slider < intro
     assert quality_sentence(REPORT, lang) in [m.value for m in at.markdown]
     assert {link.proto.page for link in at.page_link} == {"colorize", "gallery", "explainer"}  # url paths
     captions = [c.value for c in at.caption]

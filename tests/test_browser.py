@@ -175,3 +175,130 @@ def test_deep_link_runs_the_entrypoint(browser, tmp_path: Path) -> None:
             assert t("nav.explainer", "en") in page.locator('[data-testid="stSidebarNav"]').inner_text()
         finally:
             context.close()
+
+
+# ---------------------------------------------------------------- the museum: rooms, true colour, plate, hero
+
+WIDE = {"width": 1400, "height": 1000}
+
+
+@pytest.fixture()
+def wide_page(browser, server):
+    """A fresh visitor on a 1400 px wide screen, recording every request (none may leave localhost)."""
+    context = browser.new_context(viewport=WIDE)
+    pg = context.new_page()
+    pg.requests_seen = []  # type: ignore[attr-defined]
+    pg.on("request", lambda req: pg.requests_seen.append(req.url))  # type: ignore[attr-defined]
+    yield pg
+    context.close()
+    foreign = [u for u in pg.requests_seen if not u.startswith((server.url, "data:", "blob:"))]
+    assert foreign == [], f"the site tried to reach other hosts: {foreign[:5]}\n{server.log()[-2000:]}"
+
+
+def _images_loaded(page) -> None:
+    page.wait_for_function("() => Array.from(document.images).every(img => img.complete)", timeout=RESULT_TIMEOUT_MS)
+    broken = page.evaluate("() => Array.from(document.images).filter(i => i.naturalWidth === 0).map(i => i.src.slice(0, 80))")
+    assert broken == [], broken
+
+
+def _no_overflow(page) -> None:
+    """Nothing sticks out sideways: the page never scrolls horizontally, no element is wider than the window."""
+    extra = page.evaluate("() => document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    assert extra <= 0, f"the page is {extra} px wider than the window"
+    wide = page.evaluate(
+        """() => Array.from(document.querySelectorAll('[data-testid="stMain"] *'))
+            .filter(el => el.getBoundingClientRect().right > window.innerWidth + 1)
+            .map(el => el.tagName + '.' + el.className).slice(0, 5)"""
+    )
+    assert wide == [], wide
+
+
+def _to_korean(page) -> None:
+    page.locator('[data-testid="stSidebar"]').get_by_text("한국어").click()
+    wait_for_app_idle(page)
+
+
+def _shoot(page, name: str, full_page: bool = True) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / name), full_page=full_page)
+
+
+def test_gallery_rooms_and_a_true_colour_photo(wide_page, server) -> None:
+    from huerevive.collection import default_collection_path, load_collection
+
+    collection = load_collection(default_collection_path())
+    page = wide_page
+    _open(page, server, "gallery")
+    page.wait_for_selector(f"{COMPARISON} img.hr-before", timeout=RESULT_TIMEOUT_MS)
+    tops = []
+    for room in collection.rooms():
+        heading = page.get_by_role("heading", name=room.text("title", "en"), exact=True)
+        heading.wait_for()
+        tops.append(heading.bounding_box()["y"])
+    assert tops == sorted(tops), "rooms must appear in the manifest's order"
+
+    # Open a Prokudin-Gorskii photo: black and white, the model's guess, and his own colours.
+    photo = next(p for p in collection.photos if p.section == "true-colour")
+    page.locator(f".st-key-hr_gallery_open_{photo.id} button").click()
+    page.get_by_role("heading", name=photo.text("title", "en"), exact=True).wait_for()
+    wait_for_app_idle(page)
+    for key in ("gallery.trio_gray", "gallery.trio_model", "gallery.trio_truth"):
+        page.get_by_text(t(key, "en"), exact=True).wait_for()
+    page.get_by_text(t("gallery.compare_original", "en")).click()
+    page.locator(f"{COMPARISON} .hr-label-before", has_text=t("common.original", "en")).wait_for(timeout=60_000)
+    wait_for_app_idle(page)
+    _images_loaded(page)
+    images = _comparison_images(page)
+    assert len(images) == 2 and all(i["w"] > 0 for i in images), images
+    _no_overflow(page)
+    page.get_by_role("heading", name=photo.text("title", "en"), exact=True).scroll_into_view_if_needed()
+    _shoot(page, "browser-gallery-true-colour-en.png")
+
+    _to_korean(page)
+    page.get_by_role("heading", name=collection.rooms()[0].text("title", "ko"), exact=True).wait_for()
+    page.get_by_text(t("gallery.trio_truth", "ko"), exact=True).wait_for()
+    _images_loaded(page)
+    _no_overflow(page)
+    _shoot(page, "browser-gallery-rooms-ko.png")
+
+
+def test_explainer_plate_step(wide_page, server) -> None:
+    page = wide_page
+    _open(page, server, "explainer")
+    for lang in ("en", "ko"):
+        if lang == "ko":
+            _to_korean(page)
+        page.get_by_role("heading", name=t("explainer.plate_heading", lang)).wait_for()
+        for name in ("blue", "green", "red", "colour"):
+            page.get_by_text(t(f"explainer.plate_{name}_name", lang), exact=True).wait_for()
+        page.get_by_text(t("explainer.plate_model", lang)).wait_for()
+        page.wait_for_selector(f"{COMPARISON}, [data-testid='stMetric']", state="attached", timeout=RESULT_TIMEOUT_MS)
+        wait_for_app_idle(page)
+        _images_loaded(page)
+        # The three exposures and their combination stand side by side, in one row, left to right.
+        boxes = [page.get_by_text(t(f"explainer.plate_{n}_name", lang), exact=True).bounding_box()
+                 for n in ("blue", "green", "red", "colour")]
+        assert [b["x"] for b in boxes] == sorted(b["x"] for b in boxes)
+        assert max(b["y"] for b in boxes) - min(b["y"] for b in boxes) < 5
+        _no_overflow(page)
+        page.get_by_role("heading", name=t("explainer.plate_heading", lang)).scroll_into_view_if_needed()
+        _shoot(page, f"browser-explainer-plate-{lang}.png", full_page=False)  # the step itself, on screen
+
+
+def test_home_hero(wide_page, server) -> None:
+    page = wide_page
+    _open(page, server)
+    for lang in ("en", "ko"):
+        if lang == "ko":
+            _to_korean(page)
+        intro = page.get_by_text(t("home.what", lang))
+        intro.wait_for()
+        page.wait_for_selector(f"{COMPARISON} img.hr-after", timeout=RESULT_TIMEOUT_MS)
+        wait_for_app_idle(page)
+        _images_loaded(page)
+        hero = page.locator(COMPARISON).bounding_box()
+        assert hero["y"] + hero["height"] <= intro.bounding_box()["y"], "the hero stands above the introduction"
+        assert hero["width"] >= 400
+        page.get_by_text(t("home.hero_hint", lang)).wait_for()
+        _no_overflow(page)
+        _shoot(page, f"browser-home-hero-{lang}.png")

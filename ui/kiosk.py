@@ -5,13 +5,17 @@ and no settings. When nobody has touched a button for
 ``HUEREVIVE_KIOSK_IDLE_SECONDS`` (default 90) the screen returns to the start
 (first photo, default language) and the attract loop steps through the gallery
 every ``HUEREVIVE_KIOSK_ATTRACT_SECONDS`` (default 8) until someone touches it.
+When the collection has rooms (sections), the kiosk walks through them in
+order, says which room it is in, and offers one button per room.
 Results come from the on-disk ``ResultCache`` so the kiosk never waits twice.
 """
 
 from __future__ import annotations
 
+import bisect
 import os
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 import streamlit as st
@@ -98,6 +102,25 @@ def touched(state: KioskState, now: float, count: int, step: int = 0) -> KioskSt
     return KioskState(index=index, last_touch=now, attract=False, last_advance=now)
 
 
+def jumped(state: KioskState, now: float, index: int) -> KioskState:
+    """The state after a visitor picks a room: attract loop off, show photo ``index`` (pure)."""
+    return KioskState(index=max(0, index), last_touch=now, attract=False, last_advance=now)
+
+
+def room_starts(sizes: Sequence[int]) -> list[int]:
+    """Index of each room's first photo when the rooms' photos follow one another (pure): [3, 2] -> [0, 3]."""
+    starts, total = [], 0
+    for size in sizes:
+        starts.append(total)
+        total += size
+    return starts
+
+
+def room_at(index: int, starts: Sequence[int]) -> int:
+    """Which room photo ``index`` is in, given ``room_starts`` (pure); 0 when there are no rooms."""
+    return max(0, bisect.bisect_right(starts, index) - 1)
+
+
 def kiosk_result(photo: GalleryPhoto) -> Image.Image:
     """The colorized gallery photo from the on-disk cache (computed once per model version)."""
     colorizer = get_colorizer()
@@ -112,6 +135,8 @@ _KIOSK_CSS = """
 .block-container, [data-testid="stMainBlockContainer"] {padding-top:1rem !important; max-width:100% !important}
 .stButton button {min-height:4.5rem; font-size:1.6rem !important; padding:0 2rem; border-radius:1rem}
 .stButton button p {font-size:1.6rem !important}
+.st-key-kiosk_rooms .stButton button {min-height:3.2rem; padding:0 1.2rem}
+.st-key-kiosk_rooms .stButton button p {font-size:1.15rem !important}
 [data-testid="stMarkdownContainer"] p {font-size:1.35rem}
 </style>
 """
@@ -127,6 +152,10 @@ def _on_touch(step: int, count: int, lang: str | None = None) -> None:
         st.session_state[LANG_KEY] = lang
 
 
+def _on_room(index: int) -> None:
+    _set_state(jumped(st.session_state[STATE_KEY], time.time(), index))
+
+
 @st.fragment(run_every=attract_seconds())
 def _kiosk_view(collection: Collection) -> None:
     photos = collection.photos
@@ -138,6 +167,13 @@ def _kiosk_view(collection: Collection) -> None:
     lang = st.session_state.get(LANG_KEY, default_lang())
 
     st.title(t("kiosk.title", lang))
+    rooms = collection.rooms()  # photos are in room order, so room n holds photos starts[n]..
+    starts = room_starts([len(room.photos) for room in rooms])
+    current = room_at(state.index, starts)
+    with_rooms = any(room.section is not None for room in rooms)
+    if with_rooms:
+        title = rooms[current].text("title", lang) or t("gallery.room_other", lang)
+        st.markdown(f"### {t('kiosk.room', lang, n=current + 1, total=len(rooms), title=md_escape(title))}")
     photo = photos[state.index]
     with st.spinner(t("kiosk.preparing", lang)):
         after = kiosk_result(photo)
@@ -145,9 +181,14 @@ def _kiosk_view(collection: Collection) -> None:
         before = display_copy(img.convert("RGB"))
     image_comparison(before, after, t("common.before", lang), t("common.after", lang), key=f"kiosk-{photo.id}")
 
-    st.markdown(f"## {md_escape(photo.text('title', lang))}")
-    st.markdown(md_escape(photo.text("story", lang)))
-    st.caption(md_escape(t("kiosk.credit", lang, credit=photo.credit, licence=photo.licence)))
+    words, truth = (st.columns([3, 1]) if photo.has_truth else (st.container(), None))
+    words.markdown(f"## {md_escape(photo.text('title', lang))}")
+    words.markdown(md_escape(photo.text("story", lang)))
+    words.caption(md_escape(t("kiosk.credit", lang, credit=photo.credit, licence=photo.licence)))
+    if truth is not None:
+        with Image.open(photo.original_path) as img:
+            truth.image(display_copy(img.convert("RGB"), 640), width="stretch")
+        truth.caption(t("kiosk.truth", lang))
 
     if state.attract:
         st.button(t("kiosk.attract", lang), key="kiosk_start", type="primary", width="stretch",
@@ -159,6 +200,12 @@ def _kiosk_view(collection: Collection) -> None:
     for col, code in zip(cols[3:], LANGS):
         col.button(LANG_NAMES[code], key=f"kiosk_lang_{code}", width="stretch", on_click=_on_touch,
                    args=(0, count, code), type="primary" if code == lang else "secondary")
+    if with_rooms and len(rooms) > 1:
+        with st.container(key="kiosk_rooms", horizontal=True):
+            for n, room in enumerate(rooms):
+                label = md_escape(room.text("title", lang) or t("gallery.room_other", lang))
+                st.button(label, key=f"kiosk_room_{n}", on_click=_on_room, args=(starts[n],),
+                          type="primary" if n == current else "secondary")
     st.caption(t("kiosk.hint", lang))
 
 

@@ -7,9 +7,19 @@ import streamlit as st
 from ui.i18n import t
 
 
+# Korean wraps between words (eojeol), not inside them; a word longer than the line may still break.
+_TEXT_CSS = """
+<style>
+[data-testid="stMarkdownContainer"] *, [data-testid="stCaptionContainer"] *, [data-testid="stHeading"] *
+{word-break:keep-all !important; overflow-wrap:break-word}
+</style>
+"""
+
+
 def page_setup() -> None:
-    """Browser tab title, icon and wide layout (call once, first)."""
+    """Browser tab title, icon and wide layout, and line breaking that suits Korean (call once, first)."""
     st.set_page_config(page_title="HueRevive", page_icon="🎨", layout="wide", initial_sidebar_state="auto")
+    st.html(_TEXT_CSS)
 
 
 def footer(lang: str) -> None:

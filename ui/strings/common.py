@@ -59,4 +59,6 @@ STRINGS = {
     },
     "kiosk.preparing": {"ko": "사진을 준비하고 있습니다…", "en": "Preparing the photo…"},
     "kiosk.credit": {"ko": "출처: {credit} · {licence}", "en": "Credit: {credit} · {licence}"},
+    "kiosk.room": {"ko": "전시실 {n}/{total} · {title}", "en": "Room {n} of {total} · {title}"},
+    "kiosk.truth": {"ko": "실제 색", "en": "The real colours"},
 }

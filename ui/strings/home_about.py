@@ -9,6 +9,10 @@ STRINGS = {
         "en": "HueRevive looks at an old black-and-white photo and guesses fitting colours for skies, trees, "
         "faces and buildings. Browse examples in the gallery, or upload a photo of your own and colorize it.",
     },
+    "home.hero_hint": {
+        "ko": "사진 위의 선을 좌우로 밀어 옛 흑백 사진과 모델이 입힌 색을 비교해 보세요.",
+        "en": "Drag the line across the photo to compare the old black-and-white print with the model's colours.",
+    },
     "home.cta_colorize": {"ko": "내 사진에 색 입히기", "en": "Colorize a photo"},
     "home.cta_gallery": {"ko": "갤러리 둘러보기", "en": "Browse the gallery"},
     "home.cta_explainer": {"ko": "원리 살펴보기", "en": "See how it works"},
@@ -73,12 +77,14 @@ STRINGS = {
         "- 인코더 EfficientNet-Lite0 사전학습 가중치: Apache-2.0\n"
         "- LPIPS 지표와 가중치: BSD-2-Clause\n"
         "- HueRevive 색 복원 가중치: 이 프로젝트에서 학습 (MIT)\n"
-        "- 갤러리 사진: 공개 도메인 또는 CC0 – 사진마다 출처와 라이선스가 갤러리에 표시됩니다.",
+        "- 갤러리 사진: 미국 의회도서관 소장 옛 사진(알려진 이용 제한 없음), 공개 도메인 또는 CC0 – "
+        "사진마다 출처와 이용 조건이 갤러리에 표시됩니다.",
         "en": "- HueRevive code: MIT licence\n"
         "- EfficientNet-Lite0 pretrained encoder weights: Apache-2.0\n"
         "- LPIPS metric and weights: BSD-2-Clause\n"
         "- HueRevive colorization weights: trained by this project (MIT)\n"
-        "- Gallery photos: public domain or CC0 – each photo's credit and licence is shown in the gallery.",
+        "- Gallery photos: Library of Congress photographs (no known restrictions on publication), public domain "
+        "or CC0 – each photo's credit and rights are shown in the gallery.",
     },
     "about.privacy_title": {"ko": "개인정보", "en": "Privacy"},
 }
