@@ -1,11 +1,13 @@
-"""Colorize: upload a photo (or pick a sample), see it in colour, download the full-size result."""
+"""Colorize: upload a photo (or pick a sample), see it in colour, fix a colour by tapping it, download the result."""
 
 import streamlit as st
 
 from huerevive.collection import default_collection_path
-from ui.colorize_flow import download_name, png_bytes, result_for, set_source, site_max_pixels, source_from_upload
+from ui.colorize_flow import (download_name, hinted_png, png_bytes, result_for, set_source, site_max_pixels,
+                              source_from_upload)
 from ui.comparison import image_comparison
 from ui.gallery_source import cached_collection
+from ui.hint_picker import active_hints, applied_note, hint_editor, hinted_view, mode_switch
 from ui.i18n import current_lang, t
 from ui.kiosk import kiosk_enabled
 from ui.photo_errors import friendly_error
@@ -48,11 +50,20 @@ else:
     with st.status(t("colorize.working", lang), expanded=False) as status:
         shown = result_for(source, saturation)
         status.update(label=t("colorize.done", lang, seconds=f"{shown.seconds:.1f}"), state="complete")
-    image_comparison(shown.before_small, shown.after_small, t("common.before", lang), t("common.after", lang),
-                     key="colorize")
+    fixing = False if kiosk else mode_switch(lang)  # "fix a colour": not on a public screen
+    hints = () if kiosk else active_hints(source)
+    hinted = hinted_view(source, saturation, hints, lang)
+    after = hinted.after_small if hinted else shown.after_small
+    if fixing:
+        hint_editor(source, after, lang)
+    else:
+        image_comparison(shown.before_small, after, t("common.before", lang), t("common.after", lang), key="colorize")
+        applied_note(hinted.hints if hinted else (), lang)
     st.caption(t("colorize.time", lang, seconds=f"{shown.seconds:.1f}",
                  width=shown.full.width, height=shown.full.height))
+    if hinted:
+        st.caption(t("hints.time", lang, seconds=f"{hinted.seconds:.2f}"))
     st.caption(t("colorize.note", lang))
-    st.download_button(t("colorize.download", lang), data=lambda: png_bytes(shown.full),
-                       file_name=download_name(source.name), mime="image/png", on_click="ignore",
-                       icon=":material/download:", type="primary")
+    png = hinted_png(source, saturation, hinted.hints) if hinted else lambda: png_bytes(shown.full)
+    st.download_button(t("colorize.download", lang), data=png, file_name=download_name(source.name),
+                       mime="image/png", on_click="ignore", icon=":material/download:", type="primary")

@@ -180,3 +180,212 @@ def test_sample_picker(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     assert at.session_state[SOURCE_KEY].key == f"sample:{photos[1].id}"
     assert at.session_state[RESULT_KEY].full.size == Image.open(photos[1].image_path).size
     assert len(at.get("html")) == 1
+
+
+# ---------------------------------------------------------------- "fix a colour": the visitor's colour hints
+
+from huerevive.errors import HintError  # noqa: E402
+from huerevive.hints import Hint  # noqa: E402
+from huerevive.model_loading import DEFAULT_WEIGHTS, make_checkpoint, model_from_checkpoint, read_checkpoint  # noqa: E402
+from huerevive.network import ColorNet  # noqa: E402
+from ui.colorize_flow import HINTS_KEY, PENDING_KEY, PREPARED_KEY, PREVIEW_KEY  # noqa: E402
+from ui.hint_picker import (  # noqa: E402
+    CLEAR_KEY,
+    COLOUR_KEY,
+    DEFAULT_COLOUR,
+    MODE_KEY,
+    HintState,
+    PlacedHint,
+    cleared,
+    photo_point,
+    recoloured,
+    with_markers,
+    with_tap,
+    without,
+)
+
+
+def test_tap_maps_to_the_photos_pixels() -> None:
+    # A 1600x1200 photo shown 800x600: display pixel (10, 20) covers photo pixels 20..21 x 40..41.
+    assert photo_point({"x": 10, "y": 20, "width": 800, "height": 600}, (1600, 1200)) == (20.5, 40.5)
+    assert photo_point({"x": 0, "y": 0, "width": 800, "height": 600}, (1600, 1200)) == (0.5, 0.5)
+    # A small photo shown larger: the edge of the shown image stays on the photo.
+    assert photo_point({"x": 0, "y": 399, "width": 400, "height": 400}, (100, 100)) == (0.0, 99.0)
+    assert photo_point({"x": 400, "y": 0, "width": 400, "height": 400}, (100, 100))[0] == 99.0
+    # Far outside stays outside, so the hint check refuses it.
+    assert photo_point({"x": 900, "y": 10, "width": 400, "height": 400}, (100, 100))[0] > 100
+    bad_taps = ({"x": 1, "y": 1}, {"x": 1, "y": 1, "width": 0, "height": 10}, {"x": "a", "y": 1, "width": 5, "height": 5})
+    for bad in bad_taps:
+        with pytest.raises(HintError):
+            photo_point(bad, (100, 100))
+
+
+def test_hint_state_changes() -> None:
+    state = with_tap(HintState("k"), (10, 20), "#c0392b", (100, 80))
+    state = with_tap(state, (30, 40), "#00ff00", (100, 80))
+    assert [p.id for p in state.placed] == [1, 2] and state.chosen == 2
+    assert state.hints == (Hint(10, 20, (192, 57, 43)), Hint(30, 40, (0, 255, 0)))
+    state = recoloured(state, "#ff0000")
+    assert state.hints[1].rgb == (255, 0, 0) and state.hints[0].rgb == (192, 57, 43), "only the chosen one changes"
+    state = without(state, 2)
+    assert state.hints == (Hint(10, 20, (192, 57, 43)),) and state.chosen is None
+    assert recoloured(state, "#0000ff") == state, "nothing is chosen after removing the chosen hint"
+    assert cleared(state).placed == () and cleared(state).source_key == "k"
+    with pytest.raises(HintError, match="outside the photo"):
+        with_tap(state, (100, 5), "#ff0000", (100, 80))
+    with pytest.raises(HintError, match="#rrggbb"):
+        with_tap(state, (5, 5), "red", (100, 80))
+
+
+def test_markers_are_drawn_in_the_hints_colour() -> None:
+    state = HintState("k", (PlacedHint(1, Hint(100, 50, (255, 0, 0))),))
+    shown = with_markers(Image.new("RGB", (100, 50), (128, 128, 128)), state, (200, 100))  # shown at half size
+    assert shown.size == (100, 50) and shown.getpixel((50, 25)) == (255, 0, 0)
+    assert shown.getpixel((5, 5)) == (128, 128, 128)
+
+
+def _model_without_hints(ckpt: dict) -> ColorNet:
+    model = model_from_checkpoint(ckpt)
+    model.hints = None
+    model.config.hint_branch = False
+    return model
+
+
+@pytest.fixture(scope="module")
+def weights_files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """The shipped weights with a hint branch (an untrained one added if missing) and without one."""
+    import torch
+
+    ckpt = read_checkpoint(DEFAULT_WEIGHTS)
+    folder = tmp_path_factory.mktemp("weights")
+    files = {"hints": folder / "with_hints.pt", "plain": folder / "plain.pt"}
+    meta = ckpt.get("meta", {})
+    torch.save(make_checkpoint(model_from_checkpoint(ckpt, add_hint_branch=True), {**meta, "version": "test-hints"}),
+               files["hints"])
+    torch.save(make_checkpoint(_model_without_hints(ckpt), {**meta, "version": "test-plain"}), files["plain"])
+    return files
+
+
+def _use_weights(monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest, path: Path) -> None:
+    """Point the site's cached colorizer at ``path`` for this test (and drop it afterwards)."""
+    from huerevive import model_loading
+    from ui.model import get_colorizer
+
+    monkeypatch.setattr(model_loading, "DEFAULT_WEIGHTS", path)
+    get_colorizer.clear()
+    request.addfinalizer(get_colorizer.clear)
+
+
+def _tap(at: AppTest, x: int, y: int, shown: tuple[int, int]) -> AppTest:
+    """What the clickable photo's callback does with a tap, through the session path it uses."""
+    at.session_state[PENDING_KEY] = {"x": x, "y": y, "width": shown[0], "height": shown[1], "unix_time": 1}
+    return at.run()
+
+
+def _hints(at: AppTest) -> tuple[Hint, ...]:
+    return at.session_state[HINTS_KEY].hints
+
+
+def test_fix_a_colour_add_recolour_remove(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, request: pytest.FixtureRequest, weights_files: dict[str, Path]
+) -> None:
+    _use_weights(monkeypatch, request, weights_files["hints"])
+    at = _page(monkeypatch, tmp_path).run()
+    _upload(at, "grey.jpg", _jpeg((320, 240)))
+    assert not at.exception
+    assert HINTS_KEY not in at.session_state, "no hints until the visitor gives one"
+    at.toggle(key=MODE_KEY).set_value(True).run()
+    assert not at.exception
+    assert at.color_picker(key=COLOUR_KEY).value == DEFAULT_COLOUR
+    assert t("hints.none", "en") in [c.value for c in at.caption]
+
+    _tap(at, 50, 40, (160, 120))  # shown at half size
+    assert not at.exception and not _errors(at)
+    assert _hints(at) == (Hint(100.5, 80.5, (192, 57, 43)),)
+    at.color_picker(key=COLOUR_KEY).set_value("#ff0000").run()
+    assert _hints(at) == (Hint(100.5, 80.5, (255, 0, 0)),), "the picker recolours the point just tapped"
+    preview = at.session_state[PREVIEW_KEY]
+    assert preview.hints == _hints(at) and preview.after_small.size == (320, 240)
+    assert at.session_state[PREPARED_KEY][0] == at.session_state[HINTS_KEY].source_key
+    assert at.download_button[0].proto.deferred_file_id
+    assert t("hints.time", "en", seconds=f"{preview.seconds:.2f}") in [c.value for c in at.caption]
+
+    _tap(at, 100, 100, (160, 120))
+    assert [h.rgb for h in _hints(at)] == [(255, 0, 0), (255, 0, 0)]  # a new point starts with the picker's colour
+    at.button(key="hr_hint_remove_1").click().run()
+    assert not at.exception
+    assert _hints(at) == (Hint(200.5, 200.5, (255, 0, 0)),), "only the first hint went"
+    _tap(at, 10, 10, (160, 120))
+    assert len(_hints(at)) == 2
+    at.button(key=CLEAR_KEY).click().run()
+    assert not at.exception and _hints(at) == ()
+    assert t("hints.none", "en") in [c.value for c in at.caption]
+
+    # A tap outside the photo is refused with a clear message; the page stays up and the hints stay.
+    _tap(at, 15, 15, (160, 120))
+    _tap(at, 900, 10, (160, 120))
+    assert not at.exception
+    assert _errors(at) == [t("hints.error", "en")] and len(_hints(at)) == 1
+
+    # Outside the mode the hints still colour the result and the page says so.
+    at.toggle(key=MODE_KEY).set_value(False).run()
+    assert t("hints.applied", "en", n=1) in [c.value for c in at.caption]
+    assert len(at.get("html")) == 1  # the before/after slider is back
+
+    # A new photo starts without hints and without the old photo's prepared work.
+    _upload(at, "other.jpg", _jpeg((200, 150)))
+    assert not at.exception
+    assert HINTS_KEY not in at.session_state and PREVIEW_KEY not in at.session_state
+    assert at.session_state[SOURCE_KEY].key != at.session_state.get(PREPARED_KEY, ("",))[0]
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_hints_are_not_in_a_fresh_session(
+    lang: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, request: pytest.FixtureRequest,
+    weights_files: dict[str, Path],
+) -> None:
+    _use_weights(monkeypatch, request, weights_files["hints"])
+    data = _jpeg((320, 240))
+    first = _page(monkeypatch, tmp_path, lang).run()
+    _upload(first, "same.jpg", data)
+    first.toggle(key=MODE_KEY).set_value(True).run()
+    _tap(first, 20, 20, (160, 120))
+    assert len(_hints(first)) == 1
+    second = _page(monkeypatch, tmp_path, lang).run()
+    _upload(second, "same.jpg", data)  # even the very same photo
+    assert not second.exception
+    for key in (HINTS_KEY, PENDING_KEY, PREPARED_KEY, PREVIEW_KEY):
+        assert key not in second.session_state
+    second.toggle(key=MODE_KEY).set_value(True).run()
+    assert t("hints.none", lang) in [c.value for c in second.caption]
+    assert t("hints.list", lang, n=0) in [m.value.strip("*") for m in second.markdown]
+
+
+def test_weights_without_hints_say_fix_a_colour_is_unavailable(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, request: pytest.FixtureRequest, weights_files: dict[str, Path]
+) -> None:
+    _use_weights(monkeypatch, request, weights_files["plain"])
+    at = _page(monkeypatch, tmp_path).run()
+    _upload(at, "grey.jpg", _jpeg((320, 240)))
+    assert not at.exception and not _errors(at)
+    assert t("hints.unavailable", "en") in [c.value for c in at.caption]
+    assert not [w for w in at.toggle if w.key == MODE_KEY]
+    # Even hints left in the session (say, from before the weights changed) are ignored, not a crash.
+    source_key = at.session_state[SOURCE_KEY].key
+    at.session_state[HINTS_KEY] = HintState(source_key, (PlacedHint(1, Hint(5, 5, (255, 0, 0))),))
+    at.run()
+    assert not at.exception and not _errors(at)
+    assert at.download_button and len(at.get("html")) == 1
+
+
+@pytest.mark.slow
+def test_kiosk_has_no_fix_a_colour_mode(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, request: pytest.FixtureRequest, weights_files: dict[str, Path]
+) -> None:
+    _use_weights(monkeypatch, request, weights_files["hints"])
+    at = _page(monkeypatch, tmp_path, "ko", HUEREVIVE_KIOSK="1").run()
+    assert not at.exception
+    assert at.radio(key="hr_mode").value == "sample" and at.download_button
+    assert not [w for w in at.toggle if w.key == MODE_KEY] and not at.color_picker
+    assert t("hints.unavailable", "ko") not in [c.value for c in at.caption]
+    assert HINTS_KEY not in at.session_state

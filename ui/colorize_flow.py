@@ -4,12 +4,17 @@ Uploads are read from the UploadedFile's bytes in memory, decoded once and
 kept in ``st.session_state`` (never on disk, never in a cross-session cache);
 a new upload replaces the old one and clearing the uploader forgets it. Only
 one photo and one result are kept per session.
+
+The "fix a colour" mode adds the visitor's colour hints, the photo's prepared
+encoder work (``Colorizer.prepare``, reused for every new hint) and the hinted
+preview: session state too, dropped with the photo.
 """
 
 from __future__ import annotations
 
 import io
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,12 +24,18 @@ from PIL import Image
 from streamlit.runtime.uploaded_file_manager import UploadedFile
 
 from huerevive.errors import ImageLoadError
+from huerevive.hints import Hint
 from huerevive.image_input import LoadedImage, load_image
+from huerevive.pipeline import PreparedPhoto
 from ui.comparison import DISPLAY_MAX_SIDE, display_copy
 from ui.model import get_colorizer
 
 SOURCE_KEY = "hr_source"
 RESULT_KEY = "hr_result"
+HINTS_KEY = "hr_hints"  # ui.hint_picker.HintState: the visitor's colour hints for this photo
+PENDING_KEY = "hr_hint_pending"  # a tap on the photo not yet turned into a hint: {"x", "y", "width", "height"}
+PREPARED_KEY = "hr_prepared"  # (source key, PreparedPhoto): the hint-independent work, done once per photo
+PREVIEW_KEY = "hr_hint_preview"  # HintedPreview: the last hinted result at display size
 DEFAULT_SITE_MAX_PIXELS = 16_000_000  # keeps one colorization well under 1 GB of RAM on a shared server
 
 
@@ -85,9 +96,9 @@ def source_from_upload(uploaded: UploadedFile | None) -> PhotoSource | None:
 
 
 def forget() -> None:
-    """Drop the session's photo and result (e.g. when a new file replaces them)."""
-    st.session_state.pop(SOURCE_KEY, None)
-    st.session_state.pop(RESULT_KEY, None)
+    """Drop the session's photo, result and colour hints (e.g. when a new file replaces them)."""
+    for key in (SOURCE_KEY, RESULT_KEY, HINTS_KEY, PENDING_KEY, PREPARED_KEY, PREVIEW_KEY):
+        st.session_state.pop(key, None)
 
 
 def gray_preview(l: np.ndarray, max_side: int = DISPLAY_MAX_SIDE) -> Image.Image:
@@ -114,6 +125,49 @@ def result_for(source: PhotoSource, saturation: float) -> ShownResult:
     )
     st.session_state[RESULT_KEY] = shown
     return shown
+
+
+@dataclass
+class HintedPreview:
+    """The photo coloured with the visitor's hints, at display size."""
+
+    key: tuple[str, float, tuple[Hint, ...]]  # (photo, saturation, hints)
+    after_small: Image.Image
+    seconds: float
+
+    @property
+    def hints(self) -> tuple[Hint, ...]:
+        return self.key[2]
+
+
+def prepared_for(source: PhotoSource) -> PreparedPhoto:
+    """The photo's hint-independent work (L, encoder features), done once per photo and session."""
+    cached: tuple[str, PreparedPhoto] | None = st.session_state.get(PREPARED_KEY)
+    if cached is not None and cached[0] == source.key:
+        return cached[1]
+    assert source.loaded is not None, "prepared_for needs a photo that decoded"
+    prepared = get_colorizer().prepare(source.loaded)
+    st.session_state[PREPARED_KEY] = (source.key, prepared)
+    return prepared
+
+
+def hinted_preview(source: PhotoSource, saturation: float, hints: tuple[Hint, ...]) -> HintedPreview:
+    """The result with ``hints`` at display size (fast: reuses the prepared photo); raises HintError."""
+    key = (source.key, saturation, hints)
+    shown: HintedPreview | None = st.session_state.get(PREVIEW_KEY)
+    if shown is not None and shown.key == key:
+        return shown
+    result = get_colorizer().colorize_prepared(prepared_for(source), saturation, hints=list(hints),
+                                               max_side=DISPLAY_MAX_SIDE)
+    shown = HintedPreview(key, result.image, result.seconds)
+    st.session_state[PREVIEW_KEY] = shown
+    return shown
+
+
+def hinted_png(source: PhotoSource, saturation: float, hints: tuple[Hint, ...]) -> Callable[[], bytes]:
+    """Makes the full-resolution hinted result as PNG bytes when called (for a deferred download)."""
+    colorizer, prepared = get_colorizer(), prepared_for(source)
+    return lambda: png_bytes(colorizer.colorize_prepared(prepared, saturation, hints=list(hints)).image)
 
 
 def png_bytes(image: Image.Image) -> bytes:
