@@ -1,5 +1,5 @@
 """Explainer (for a classroom): how colour photography began, then L, a and b of one photo, its colours on the
-ab plane, and how close it is to the truth.
+ab plane, how close it is to the truth and, for a gallery photo, what one colour hint changes.
 
 Step 1 shows a 1910 glass plate's three filtered exposures and their
 combination (pictures made offline by gallery/build_plate.py). The other
@@ -24,6 +24,7 @@ from ui.photo_errors import friendly_error
 from ui.plate_step import plate_step
 from ui.quality import quality_panel
 from ui.text import md_escape
+from ui.what_if_step import what_if_step
 
 UPLOAD_TYPES = ["jpg", "jpeg", "png", "webp", "tif", "tiff", "bmp"]
 UPLOAD_KEY = "hr_explain_upload"
@@ -119,6 +120,7 @@ mode = st.radio(t("explainer.source", lang), ["gallery", "upload"], horizontal=T
                 format_func=lambda m: t(f"explainer.source_{m}", lang))
 
 shown: channels.Explained | ImageLoadError | None = None
+photo_path: str | None = None  # the gallery photo shown, for the "what if?" step
 if mode == "upload":
     uploaded = st.file_uploader(t("explainer.upload_label", lang), type=UPLOAD_TYPES, key="hr_explain_file",
                                 help=t("explainer.upload_help", lang))
@@ -131,8 +133,9 @@ elif photos:
     first = next((n for n, p in enumerate(photos) if p.has_truth), 0)
     photo = st.selectbox(t("explainer.pick", lang), photos, index=first, key="hr_explain_photo",
                          format_func=lambda p: p.text("title", lang))
+    photo_path = str(photo.image_path)
     with st.spinner(t("explainer.working", lang)):
-        shown = gallery_explained(str(photo.image_path), photo.original_path and str(photo.original_path),
+        shown = gallery_explained(photo_path, photo.original_path and str(photo.original_path),
                                   photo.in_training, model_version(get_colorizer().model))
 else:
     st.info(t("explainer.no_gallery", lang))
@@ -145,6 +148,8 @@ elif shown is not None:
     show_ab_plane(shown.ab_small, lang)
     show_strip(shown.l_small, shown.ab_small, lang)
     show_scores(shown, lang)
+    if photo_path is not None:
+        what_if_step(photo_path, lang)
 
 st.divider()
 quality_panel(lang)

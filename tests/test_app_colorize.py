@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from conftest import REPO
+from conftest import REPO, use_weights
 
 if str(REPO) not in sys.path:  # the site's `ui` package lives at the repo root
     sys.path.insert(0, str(REPO))
@@ -186,8 +186,6 @@ def test_sample_picker(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
 
 from huerevive.errors import HintError  # noqa: E402
 from huerevive.hints import Hint  # noqa: E402
-from huerevive.model_loading import DEFAULT_WEIGHTS, make_checkpoint, model_from_checkpoint, read_checkpoint  # noqa: E402
-from huerevive.network import ColorNet  # noqa: E402
 from ui.colorize_flow import HINTS_KEY, PENDING_KEY, PREPARED_KEY, PREVIEW_KEY  # noqa: E402
 from ui.hint_picker import (  # noqa: E402
     CLEAR_KEY,
@@ -244,38 +242,6 @@ def test_markers_are_drawn_in_the_hints_colour() -> None:
     assert shown.getpixel((5, 5)) == (128, 128, 128)
 
 
-def _model_without_hints(ckpt: dict) -> ColorNet:
-    model = model_from_checkpoint(ckpt)
-    model.hints = None
-    model.config.hint_branch = False
-    return model
-
-
-@pytest.fixture(scope="module")
-def weights_files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    """The shipped weights with a hint branch (an untrained one added if missing) and without one."""
-    import torch
-
-    ckpt = read_checkpoint(DEFAULT_WEIGHTS)
-    folder = tmp_path_factory.mktemp("weights")
-    files = {"hints": folder / "with_hints.pt", "plain": folder / "plain.pt"}
-    meta = ckpt.get("meta", {})
-    torch.save(make_checkpoint(model_from_checkpoint(ckpt, add_hint_branch=True), {**meta, "version": "test-hints"}),
-               files["hints"])
-    torch.save(make_checkpoint(_model_without_hints(ckpt), {**meta, "version": "test-plain"}), files["plain"])
-    return files
-
-
-def _use_weights(monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest, path: Path) -> None:
-    """Point the site's cached colorizer at ``path`` for this test (and drop it afterwards)."""
-    from huerevive import model_loading
-    from ui.model import get_colorizer
-
-    monkeypatch.setattr(model_loading, "DEFAULT_WEIGHTS", path)
-    get_colorizer.clear()
-    request.addfinalizer(get_colorizer.clear)
-
-
 def _tap(at: AppTest, x: int, y: int, shown: tuple[int, int]) -> AppTest:
     """What the clickable photo's callback does with a tap, through the session path it uses."""
     at.session_state[PENDING_KEY] = {"x": x, "y": y, "width": shown[0], "height": shown[1], "unix_time": 1}
@@ -289,7 +255,7 @@ def _hints(at: AppTest) -> tuple[Hint, ...]:
 def test_fix_a_colour_add_recolour_remove(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path, request: pytest.FixtureRequest, weights_files: dict[str, Path]
 ) -> None:
-    _use_weights(monkeypatch, request, weights_files["hints"])
+    use_weights(monkeypatch, request, weights_files["hints"])
     at = _page(monkeypatch, tmp_path).run()
     _upload(at, "grey.jpg", _jpeg((320, 240)))
     assert not at.exception
@@ -344,7 +310,7 @@ def test_hints_are_not_in_a_fresh_session(
     lang: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, request: pytest.FixtureRequest,
     weights_files: dict[str, Path],
 ) -> None:
-    _use_weights(monkeypatch, request, weights_files["hints"])
+    use_weights(monkeypatch, request, weights_files["hints"])
     data = _jpeg((320, 240))
     first = _page(monkeypatch, tmp_path, lang).run()
     _upload(first, "same.jpg", data)
@@ -364,7 +330,7 @@ def test_hints_are_not_in_a_fresh_session(
 def test_weights_without_hints_say_fix_a_colour_is_unavailable(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path, request: pytest.FixtureRequest, weights_files: dict[str, Path]
 ) -> None:
-    _use_weights(monkeypatch, request, weights_files["plain"])
+    use_weights(monkeypatch, request, weights_files["plain"])
     at = _page(monkeypatch, tmp_path).run()
     _upload(at, "grey.jpg", _jpeg((320, 240)))
     assert not at.exception and not _errors(at)
@@ -382,7 +348,7 @@ def test_weights_without_hints_say_fix_a_colour_is_unavailable(
 def test_kiosk_has_no_fix_a_colour_mode(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path, request: pytest.FixtureRequest, weights_files: dict[str, Path]
 ) -> None:
-    _use_weights(monkeypatch, request, weights_files["hints"])
+    use_weights(monkeypatch, request, weights_files["hints"])
     at = _page(monkeypatch, tmp_path, "ko", HUEREVIVE_KIOSK="1").run()
     assert not at.exception
     assert at.radio(key="hr_mode").value == "sample" and at.download_button

@@ -14,7 +14,7 @@ from PIL import Image
 from streamlit.testing.v1 import AppTest
 
 import huerevive.evaluation_report as evaluation_report
-from conftest import REPO
+from conftest import REPO, use_weights
 from huerevive import metrics
 from huerevive.collection import default_collection_path, load_collection
 from huerevive.image_input import load_image
@@ -25,6 +25,7 @@ from ui.text import md_escape
 
 PAGE = REPO / "app_pages" / "explainer.py"
 PLATE_IMAGES = 5  # blue, green, red, combined, and the whole plate (in an expander)
+WHAT_IF_IMAGES = 3  # automatic, with one colour hint, where the colour changed
 UPLOAD_KEY = "hr_explain_upload"
 TIMEOUT = 300
 METRIC_NAMES = tuple(channels.SCORE_BETTER)
@@ -90,6 +91,13 @@ def plotly_array(value) -> np.ndarray:
                     else value, dtype=float)
 
 
+def what_if_images() -> int:
+    """The "what if?" step's pictures on a gallery photo: 3 with weights that take hints, none (a note) without."""
+    from ui.model import get_colorizer
+
+    return WHAT_IF_IMAGES if get_colorizer().model.hints is not None else 0
+
+
 def first_photo_with_truth():
     return next(p for p in load_collection(default_collection_path()).photos if p.original_path is not None)
 
@@ -104,12 +112,14 @@ def test_explainer_page_in_both_languages(page_env, lang) -> None:
         assert t(f"explainer.{key}", lang) in captions, key
     for s in ("0", "0.5", "1", "1.5"):
         assert t("explainer.strip_item", lang, s=s) in captions
-    # The glass plate's 3 exposures + their combination + the whole plate; L, a, b, result; four saturations.
-    assert len(at.image) == PLATE_IMAGES + 8
+    # The glass plate's 3 exposures + their combination + the whole plate; L, a, b, result; four saturations;
+    # the "what if?" step's three pictures when the weights take hints.
+    assert len(at.image) == PLATE_IMAGES + 8 + what_if_images()
     headings = [h.value for h in at.subheader]
-    keys = ("plate_heading", "channels_heading", "ab_heading", "strip_heading", "scores_heading")
-    assert [h for h in headings if h in {t(f"explainer.{k}", lang) for k in keys}] == [
-        t(f"explainer.{k}", lang) for k in keys]  # the steps in order, colour photography first
+    steps = [t(f"explainer.{k}", lang) for k in
+             ("plate_heading", "channels_heading", "ab_heading", "strip_heading", "scores_heading")]
+    steps.append(t("whatif.heading", lang))
+    assert [h for h in headings if h in steps] == steps  # the steps in order, colour photography first
     assert len(at.get("plotly_chart")) == 1
     assert len(at.metric) == 2 * len(METRIC_NAMES)  # the default gallery's first photo has its original
     # No report in this test: the page says so instead of showing numbers.
@@ -201,6 +211,7 @@ def test_gray_upload_explains_but_has_nothing_to_score(page_env, photos_dir) -> 
         assert len(at.image) == PLATE_IMAGES + 8
         assert not at.metric
         assert t("explainer.scores_none", lang) in [i.value for i in at.info]
+        assert t("whatif.heading", lang) not in [h.value for h in at.subheader]  # gallery photos only
 
 
 def test_bad_upload_gets_a_clear_message(page_env) -> None:
@@ -247,7 +258,8 @@ def test_explainer_with_the_historical_collection(page_env, historical_dir) -> N
     page_env.setenv("HUEREVIVE_COLLECTION", str(historical_dir))
     at = run_explainer("ko")
     assert at.selectbox[0].value.image_path.parent == historical_dir.resolve()
-    assert len(at.image) == PLATE_IMAGES + 8  # the plate step comes with the site, whatever the collection
+    # The plate step comes with the site, whatever the collection.
+    assert len(at.image) == PLATE_IMAGES + 8 + what_if_images()
     assert not at.metric
     assert t("explainer.scores_none", "ko") in [i.value for i in at.info]
 
@@ -297,3 +309,81 @@ def test_explainer_starts_on_a_photo_with_real_colours(page_env) -> None:
     chosen = at.selectbox[0].value
     assert chosen.id == next(p for p in collection.photos if p.has_truth).id  # ...the explainer on a scored one
     assert chosen.section == "true-colour" and at.metric
+
+
+# ---------------------------------------------------------------- "what if?": one colour hint on a gallery photo
+
+from ui import what_if  # noqa: E402
+from ui.what_if_step import COLOUR_KEY, DEFAULT_COLOUR, X_KEY, Y_KEY, what_if_for  # noqa: E402
+
+
+def _what_if_captions(lang: str, colour: str) -> list[str]:
+    return [t("whatif.auto_caption", lang), t("whatif.hinted_caption", lang, colour=colour),
+            t("whatif.change_caption", lang, full=f"{what_if.HEAT_FULL_SCALE:g}")]
+
+
+@pytest.mark.parametrize("lang", ["ko", "en"])
+def test_what_if_step_with_weights_that_take_hints(page_env, request, weights_files, lang) -> None:
+    use_weights(page_env, request, weights_files["hints"])  # the shipped weights' hint branch, or a zero one
+    at = run_explainer(lang)
+    assert len(at.image) == PLATE_IMAGES + 8 + WHAT_IF_IMAGES
+    headings = [h.value for h in at.subheader]
+    assert headings.index(t("whatif.heading", lang)) == headings.index(t("explainer.scores_heading", lang)) + 1
+    captions = [c.value for c in at.caption]
+    assert [c for c in captions if c in _what_if_captions(lang, DEFAULT_COLOUR)] == _what_if_captions(lang, DEFAULT_COLOUR)
+    assert t("whatif.spread", lang) in [m.value for m in at.markdown]
+    share = re.compile(re.escape(t("whatif.share", lang, share="@")).replace("@", r"\d{1,3}") + "$")
+    assert [c for c in captions if share.match(c)], "the share of the photo that changed is given"
+    assert t("whatif.unavailable", lang) not in [i.value for i in at.info]
+    # Another spot and colour: the page follows, without clicking on the photo.
+    at.slider(key=X_KEY).set_value(10)
+    at.slider(key=Y_KEY).set_value(90)
+    at.color_picker(key=COLOUR_KEY).set_value("#00ff00")
+    run_explainer(at=at)
+    assert t("whatif.hinted_caption", lang, colour="#00ff00") in [c.value for c in at.caption]
+    assert len(at.image) == PLATE_IMAGES + 8 + WHAT_IF_IMAGES
+
+
+def test_what_if_step_without_hints_says_it_needs_the_hint_model(page_env, request, weights_files) -> None:
+    use_weights(page_env, request, weights_files["plain"])
+    at = run_explainer("ko")
+    assert t("whatif.heading", "ko") in [h.value for h in at.subheader]
+    assert t("whatif.unavailable", "ko") in [i.value for i in at.info]
+    assert len(at.image) == PLATE_IMAGES + 8 and not at.color_picker
+    assert not [s for s in at.slider if s.key in (X_KEY, Y_KEY)]
+    assert len(at.metric) == 2 * len(METRIC_NAMES), "the other steps are all there"
+
+
+@pytest.fixture(scope="module")
+def random_hint_weights(tmp_path_factory) -> Path:
+    """The shipped weights with a RANDOM hint branch: hints change the colours near them (not sensibly)."""
+    import torch
+
+    from huerevive.model_loading import DEFAULT_WEIGHTS, make_checkpoint, model_from_checkpoint, read_checkpoint
+
+    ckpt = read_checkpoint(DEFAULT_WEIGHTS)
+    model = model_from_checkpoint(ckpt, add_hint_branch=True)
+    generator = torch.Generator().manual_seed(0)
+    with torch.no_grad():
+        for param in model.hints.parameters():
+            param.copy_(torch.randn(param.shape, generator=generator) * 0.5)
+    path = tmp_path_factory.mktemp("weights") / "random_hints.pt"
+    torch.save(make_checkpoint(model, {**ckpt.get("meta", {}), "version": "test-random-hints"}), path)
+    return path
+
+
+@pytest.mark.parametrize(("x_percent", "y_percent"), [(25, 75), (70, 30)])
+def test_what_if_change_map_is_centred_on_the_spot(page_env, request, random_hint_weights, x_percent, y_percent) -> None:
+    use_weights(page_env, request, random_hint_weights)
+    path = first_photo_with_truth().image_path
+    photo_size = Image.open(path).size
+    shown = what_if_for(str(path), x_percent, y_percent, "#00ff00")
+    height, width = shown.change.shape
+    assert shown.auto_rgb.shape == shown.hinted_rgb.shape == (height, width, 3)
+    assert max(height, width) == min(max(photo_size), channels.PREVIEW_MAX_SIDE)
+    spot = what_if.scale_point(what_if.slider_point(x_percent, y_percent, *photo_size), photo_size, (width, height))
+    assert shown.spot == pytest.approx(spot)
+    assert 0 < what_if.changed_share(shown.change) < 0.5, "one hint changes a part of the photo, not all of it"
+    rows, cols = np.indices(shown.change.shape)
+    centre = ((cols * shown.change).sum() / shown.change.sum(), (rows * shown.change).sum() / shown.change.sum())
+    assert np.hypot(centre[0] - shown.spot[0], centre[1] - shown.spot[1]) < 0.1 * max(width, height)

@@ -280,7 +280,14 @@ def test_explainer_plate_step(wide_page, server) -> None:
                  for n in ("blue", "green", "red", "colour")]
         assert [b["x"] for b in boxes] == sorted(b["x"] for b in boxes)
         assert max(b["y"] for b in boxes) - min(b["y"] for b in boxes) < 5
+        # The "what if?" step: its three pictures and sentence with hint-trained weights, else a short note.
+        what_if = page.get_by_role("heading", name=t("whatif.heading", lang))
+        what_if.wait_for()
+        page.get_by_text(t("whatif.spread", lang)).or_(page.get_by_text(t("whatif.unavailable", lang))).wait_for()
+        _images_loaded(page)
         _no_overflow(page)
+        what_if.scroll_into_view_if_needed()
+        _shoot(page, f"browser-explainer-what-if-{lang}.png", full_page=False)
         page.get_by_role("heading", name=t("explainer.plate_heading", lang)).scroll_into_view_if_needed()
         _shoot(page, f"browser-explainer-plate-{lang}.png", full_page=False)  # the step itself, on screen
 

@@ -76,12 +76,15 @@ STRINGS = {
         "ko": "- HueRevive 코드: MIT 라이선스\n"
         "- 인코더 EfficientNet-Lite0 사전학습 가중치: Apache-2.0\n"
         "- LPIPS 지표와 가중치: BSD-2-Clause\n"
+        "- streamlit-image-coordinates ('색 고쳐 주기'에서 사진의 누른 점 읽기, Zachary Blackwood): MIT 라이선스\n"
         "- HueRevive 색 복원 가중치: 이 프로젝트에서 학습 (MIT)\n"
         "- 갤러리 사진: 미국 의회도서관 소장 옛 사진(알려진 이용 제한 없음), 공개 도메인 또는 CC0 – "
         "사진마다 출처와 이용 조건이 갤러리에 표시됩니다.",
         "en": "- HueRevive code: MIT licence\n"
         "- EfficientNet-Lite0 pretrained encoder weights: Apache-2.0\n"
         "- LPIPS metric and weights: BSD-2-Clause\n"
+        "- streamlit-image-coordinates (reads where you tap the photo in “Fix a colour”, by Zachary Blackwood): "
+        "MIT licence\n"
         "- HueRevive colorization weights: trained by this project (MIT)\n"
         "- Gallery photos: Library of Congress photographs (no known restrictions on publication), public domain "
         "or CC0 – each photo's credit and rights are shown in the gallery.",
