@@ -19,6 +19,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import pytest
+
 REPO = Path(__file__).resolve().parent.parent
 CHROMIUM = Path(os.environ.get("HUEREVIVE_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [
@@ -132,3 +134,25 @@ def wait_for_app_idle(page, timeout_ms: float = 120_000) -> None:  # noqa: ANN00
         }""",
         timeout=timeout_ms,
     )
+
+
+# --- fixtures shared by the browser test modules (import them by name) -------
+
+
+@pytest.fixture(scope="module")
+def chromium_path() -> Path:
+    """Debian's Chromium; skipped in a fresh clone without it, a failure when CI=true."""
+    if CHROMIUM.is_file():
+        return CHROMIUM
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"CI=true but Chromium is missing at {CHROMIUM}: install it with `apt-get install -y chromium`")
+    pytest.skip(f"needs Debian's Chromium at {CHROMIUM} (`apt-get install -y chromium chromium-driver`)")
+
+
+@pytest.fixture(scope="module")
+def server(chromium_path: Path, tmp_path_factory: pytest.TempPathFactory):  # noqa: ANN201 - yields a Server
+    """One streamlit server per test module, English, its own cache folder, not in kiosk mode."""
+    tmp = tmp_path_factory.mktemp("site")
+    env = {"HUEREVIVE_LANG": "en", "HUEREVIVE_CACHE_DIR": str(tmp / "cache"), "HUEREVIVE_KIOSK": ""}
+    with streamlit_server(tmp / "logs", env=env) as srv:
+        yield srv

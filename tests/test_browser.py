@@ -7,14 +7,13 @@ recorded, so a widget that needed a CDN would fail here.
 from __future__ import annotations
 
 import io
-import os
 import sys
 from pathlib import Path
 
 import pytest
 from PIL import Image
 
-from browser_support import CHROMIUM, launch_chromium, streamlit_server, wait_for_app_idle
+from browser_support import chromium_path, launch_chromium, server, streamlit_server, wait_for_app_idle  # noqa: F401 - fixtures
 from conftest import REPO
 
 if str(REPO) not in sys.path:  # the site's `ui` package lives at the repo root
@@ -28,23 +27,6 @@ ARTIFACTS = REPO / "test-artifacts"
 RESULT_TIMEOUT_MS = 180_000
 COMPARISON = '[data-testid="hr-comparison"]'
 UPLOAD_INPUT = '[data-testid="stFileUploaderDropzoneInput"]'
-
-
-@pytest.fixture(scope="module")
-def chromium_path() -> Path:
-    if CHROMIUM.is_file():
-        return CHROMIUM
-    if os.environ.get("CI") == "true":
-        pytest.fail(f"CI=true but Chromium is missing at {CHROMIUM}: install it with `apt-get install -y chromium`")
-    pytest.skip(f"needs Debian's Chromium at {CHROMIUM} (`apt-get install -y chromium chromium-driver`)")
-
-
-@pytest.fixture(scope="module")
-def server(chromium_path: Path, tmp_path_factory: pytest.TempPathFactory):
-    tmp = tmp_path_factory.mktemp("site")
-    env = {"HUEREVIVE_LANG": "en", "HUEREVIVE_CACHE_DIR": str(tmp / "cache"), "HUEREVIVE_KIOSK": ""}
-    with streamlit_server(tmp / "logs", env=env) as srv:
-        yield srv
 
 
 @pytest.fixture(scope="module")

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import colorsys
 import io
-import os
 import sys
 from pathlib import Path
 
@@ -22,7 +21,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from browser_support import CHROMIUM, launch_chromium, streamlit_server, wait_for_app_idle
+from browser_support import chromium_path, launch_chromium, server, wait_for_app_idle  # noqa: F401 - fixtures
 from conftest import REPO
 
 if str(REPO) not in sys.path:  # the site's `ui` package lives at the repo root
@@ -39,23 +38,6 @@ UPLOAD_INPUT = '[data-testid="stFileUploaderDropzoneInput"]'
 TAP_FRAME = 'iframe[title*="streamlit_image_coordinates"]'
 RED_HUE_TOLERANCE = 30.0  # degrees either side of pure red
 MIN_SATURATION = 0.25  # HSV saturation of the mean colour around the hint: clearly coloured, not a grey tint
-
-
-@pytest.fixture(scope="module")
-def chromium_path() -> Path:
-    if CHROMIUM.is_file():
-        return CHROMIUM
-    if os.environ.get("CI") == "true":
-        pytest.fail(f"CI=true but Chromium is missing at {CHROMIUM}: install it with `apt-get install -y chromium`")
-    pytest.skip(f"needs Debian's Chromium at {CHROMIUM} (`apt-get install -y chromium chromium-driver`)")
-
-
-@pytest.fixture(scope="module")
-def server(chromium_path: Path, tmp_path_factory: pytest.TempPathFactory):
-    tmp = tmp_path_factory.mktemp("site")
-    env = {"HUEREVIVE_LANG": "en", "HUEREVIVE_CACHE_DIR": str(tmp / "cache"), "HUEREVIVE_KIOSK": ""}
-    with streamlit_server(tmp / "logs", env=env) as srv:
-        yield srv
 
 
 @pytest.fixture()
