@@ -22,6 +22,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("weights", help="where to write the package weights file")
     p.add_argument("--temperature", type=float, default=None, help="decode temperature to ship (chosen on val)")
     p.add_argument("--working-size", type=int, default=None, help="inference long side to ship (chosen on val)")
+    p.add_argument("--region-radius", type=int, default=None, help="region-consistent decoding radius to ship (0: off)")
+    p.add_argument("--region-eps", type=float, default=None, help="region-consistent decoding edge threshold to ship")
     args = p.parse_args(argv)
     state = torch.load(args.checkpoint, map_location="cpu", weights_only=False)
     model = model_from_checkpoint(state["model"]).eval()
@@ -29,6 +31,10 @@ def main(argv: list[str] | None = None) -> int:
         model.config.temperature = args.temperature
     if args.working_size is not None:
         model.config.working_size = args.working_size
+    if args.region_radius is not None:
+        model.config.region_radius = args.region_radius
+    if args.region_eps is not None:
+        model.config.region_eps = args.region_eps
     run_args = state.get("args", {})
     meta = {
         "version": datetime.now(timezone.utc).strftime("%Y%m%d-%H%M") + f"-s{state['step']}",
@@ -37,12 +43,19 @@ def main(argv: list[str] | None = None) -> int:
         "epochs": state["epoch"],
         "train_minutes": round(state["total_seconds"] / 60, 1),
         "data": run_args.get("data"),
+        "init": run_args.get("init"),
+        "hints": bool(run_args.get("hints", False)),
+        "min_chroma": run_args.get("min_chroma"),
+        "group_share": dict(run_args.get("group_share") or []),
+        "lr": run_args.get("lr"),
         "crop": run_args.get("crop"),
         "batch_size": run_args.get("batch_size"),
         "rebalance_mix": run_args.get("rebalance_mix"),
         "pretrained_encoder": not run_args.get("no_pretrained", False),
         "temperature": model.config.temperature,
         "working_size": model.config.working_size,
+        "region_radius": model.config.region_radius,
+        "region_eps": model.config.region_eps,
     }
     Path(args.weights).parent.mkdir(parents=True, exist_ok=True)
     atomic_save(make_checkpoint(model, meta), Path(args.weights))
