@@ -20,8 +20,8 @@ if str(REPO) not in sys.path:  # `training` lives at the repo root, beside the p
     sys.path.insert(0, str(REPO))
 from training import evaluate  # noqa: E402
 
-METRIC_KEYS = {"psnr", "ssim", "lpips", "fid", "colourfulness"}
-PER_IMAGE_KEYS = {"psnr", "ssim", "lpips", "colourfulness"}
+METRIC_KEYS = {"psnr", "ssim", "lpips", "auc", "fid", "colourfulness"}
+PER_IMAGE_KEYS = {"psnr", "ssim", "lpips", "auc", "colourfulness"}
 
 
 # --- the published report loader (fast) ---------------------------------------
@@ -244,3 +244,26 @@ def test_publish_writes_the_report_beside_the_weights(photos_dir: Path, tmp_path
     assert published == json.loads((out / "report.json").read_text(encoding="utf-8"))
     assert published["summary"]["model"]["fid"] is None  # one photo: no covariance, so no FID
     assert not (out / "grid.jpg").exists()
+
+
+@pytest.mark.slow
+def test_hint_curve_and_before_column(photos_dir: Path, tmp_path: Path) -> None:
+    """--hint-counts: simulated hints from the truth raise PSNR; --before adds a grid column."""
+    data = tmp_path / "val"
+    data.mkdir()
+    for photo in sorted((photos_dir / "val").glob("*.jpg"))[10:13]:
+        (data / photo.name).symlink_to(photo.resolve())
+    out = tmp_path / "out"
+    weights = str(REPO / "huerevive" / "weights" / "colornet.pt")
+    argv = ["--data", str(data), "--out", str(out), "--hint-counts", "0,1,10", "--before", weights, "--grid", "2", "--threads", "1"]
+    assert evaluate.main(argv) == 0
+    report = json.loads((out / "report.json").read_text(encoding="utf-8"))
+    curve = report["hints"]
+    assert list(curve) == ["0", "1", "10"]
+    # No hints is the automatic result; ten true colours help.
+    assert curve["0"]["psnr"] == pytest.approx(report["summary"]["model"]["psnr"], abs=1e-6)
+    assert curve["10"]["psnr"] > curve["0"]["psnr"] + 0.3
+    assert "With simulated colour hints" in (out / "report.md").read_text(encoding="utf-8")
+    cell = max(round(Image.open(p).width * 256 / Image.open(p).height) for p in sorted(data.iterdir())[:2])
+    with Image.open(out / "grid.jpg") as grid:
+        assert grid.width == 4 * cell + 5 * 6  # gray | before | ours | truth, 6 px gaps
