@@ -3,9 +3,11 @@
 The visitor moves a spot with two sliders (percent of width and height, so
 no clicking on the photo) and picks its colour. Side by side: the automatic
 result, the result with that one hint (spot ringed), and a heat map of how far
-each pixel's colour moved. Gallery photos are public, so the work is cached
-for every visitor: the hint-independent part (``Colorizer.prepare``) once per
-photo and weights, each result once per (photo, weights, spot, colour).
+each pixel's colour moved. Gallery photos are public, so the hint-independent
+work (``Colorizer.prepare`` and the automatic result) is cached for every
+visitor, once per photo and weights. The visitor's own spot and colour are a
+hint like any other: the result with it is kept in this session only (the
+last one, so moving nothing costs nothing) and never shared.
 
 Weights without a hint branch cannot take hints: the step then says so.
 """
@@ -31,6 +33,7 @@ from ui.text import md_escape
 X_KEY = "hr_whatif_x"
 Y_KEY = "hr_whatif_y"
 COLOUR_KEY = "hr_whatif_colour"
+LAST_KEY = "hr_whatif_last"  # (photo, weights, spot, colour) -> WhatIf, this session only
 # The spot starts mid-width, a little below the middle: on a portrait that is the sitter's clothes, not the face.
 # On the photo the explainer opens on (the Emir of Bukhara, about 1910) it is his robe, and the colour is the
 # robe's real blue, which the automatic guess misses: the first view already shows the colour spreading.
@@ -62,16 +65,24 @@ def _automatic(path: str, version: str) -> ColorizeResult:
     return get_colorizer().colorize_prepared(_prepared(path, version), 1.0, max_side=SHOWN_MAX_SIDE)
 
 
-@st.cache_resource(show_spinner=False, max_entries=16)  # about 3 MB each at 640 px
 def _what_if(path: str, version: str, x: float, y: float, colour: str) -> WhatIf:
-    """The photo with one hint at (x, y) in its own pixels beside the automatic result; raises HintError."""
+    """The photo with one hint at (x, y) in its own pixels beside the automatic result; raises HintError.
+
+    Remembered in ``st.session_state`` only, so a visitor's hint never outlives the session.
+    """
+    key = (path, version, x, y, colour)
+    last = st.session_state.get(LAST_KEY)
+    if last is not None and last[0] == key:
+        return last[1]
     prepared = _prepared(path, version)
     auto = _automatic(path, version)
     hinted = get_colorizer().colorize_prepared(prepared, 1.0, hints=[(x, y, colour)], max_side=SHOWN_MAX_SIDE)
     height, width = prepared.l_full.shape[-2:]
     shown_h, shown_w = auto.rgb.shape[:2]
     spot = what_if.scale_point((x, y), (width, height), (shown_w, shown_h))
-    return WhatIf(auto.rgb, hinted.rgb, what_if.change_magnitude(auto.ab, hinted.ab), spot)
+    shown = WhatIf(auto.rgb, hinted.rgb, what_if.change_magnitude(auto.ab, hinted.ab), spot)
+    st.session_state[LAST_KEY] = (key, shown)
+    return shown
 
 
 def what_if_for(path: str, x_percent: float, y_percent: float, colour: str) -> WhatIf:
