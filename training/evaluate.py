@@ -13,7 +13,7 @@ column, the ``people`` subset is reported too. Writes OUT/report.json,
 OUT/report.md and OUT/grid.jpg (gray | ours | truth).
 
 report.json: {"command", "data", "model_version", "settings", "images",
-"summary": {"model": {psnr, ssim, lpips, fid, colourfulness}, "grayscale": {...},
+"summary": {"model": {psnr, ssim, lpips, auc, fid, colourfulness}, "grayscale": {...},
 "truth": {colourfulness}}, "subsets": {"people": {"images", "model", "grayscale",
 "truth"}}, "per_image": [{"file", "model", "grayscale", "truth"}], "skipped": [...]}.
 Set-level PSNR, SSIM, LPIPS and colourfulness are means over images (an
@@ -266,8 +266,8 @@ def render_markdown(report: dict) -> str:
             )
     if report.get("hints"):
         lines += ["", "## With simulated colour hints (5x5-patch mean colour at random points, fixed seeds)", ""]
-        lines += ["| hints | PSNR (dB) | LPIPS |", "|---|---|---|"]
-        lines += [f"| {c} | {_fmt(v['psnr'], 2)} | {_fmt(v['lpips'], 3)} |" for c, v in report["hints"].items()]
+        lines += ["| hints | PSNR (dB) | AuC |", "|---|---|---|"]
+        lines += [f"| {c} | {_fmt(v['psnr'], 2)} | {_fmt(v['auc'], 3)} |" for c, v in report["hints"].items()]
     if report.get("skipped"):
         count = len(report["skipped"])
         lines += ["", f"## Skipped ({count} unreadable file{'s' if count != 1 else ''})", ""]
@@ -291,7 +291,7 @@ def _json_safe(value):
 
 
 def hint_scores(colorizer: Colorizer, gray: np.ndarray, original: np.ndarray, counts: list[int], seed: int) -> dict:
-    """PSNR and LPIPS with 0, 1, 2... simulated hints (Zhang et al. 2017's protocol).
+    """PSNR with 0, 1, 2... simulated hints (Zhang et al. 2017's protocol).
 
     Each hint is the truth's mean colour over a 5x5 patch at a random point;
     the points depend only on ``seed`` (the same for every model), and the
@@ -303,7 +303,7 @@ def hint_scores(colorizer: Colorizer, gray: np.ndarray, original: np.ndarray, co
     out = {}
     for count in counts:
         rgb = colorizer.colorize_prepared(prepared, 1.0, hints[:count]).rgb
-        out[str(count)] = {"psnr": min(metrics.psnr(rgb, original), PSNR_CAP), "lpips": metrics.lpips_distance(rgb, original)}
+        out[str(count)] = {"psnr": min(metrics.psnr(rgb, original), PSNR_CAP), "auc": metrics.ab_error_auc(rgb, original)}
     return out
 
 
@@ -320,7 +320,7 @@ def evaluate(
     """Score ``photos``; returns the report (without command/settings) and the grid image.
 
     With ``hint_counts`` each photo is also scored with that many simulated
-    hints (``report["hints"]``: count -> mean PSNR and LPIPS). With ``before``
+    hints (``report["hints"]``: count -> mean PSNR and AuC). With ``before``
     (an older model) the grid gets a "before" column: gray | before | ours.
     """
     stream = stream if stream is not None else sys.stderr
@@ -371,7 +371,7 @@ def evaluate(
                 report["subsets"][name] = {"images": len(part.rows), **summarise(part, truth)}
     if hint_counts and truth:
         report["hints"] = {
-            str(c): {m: _mean([r["hints"][str(c)][m] for r in scores.rows]) for m in ("psnr", "lpips")} for c in hint_counts
+            str(c): {m: _mean([r["hints"][str(c)][m] for r in scores.rows]) for m in ("psnr", "auc")} for c in hint_counts
         }
     report["per_image"] = scores.rows
     report["skipped"] = skipped
