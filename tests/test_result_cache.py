@@ -234,7 +234,7 @@ def test_real_model_result_is_cached_exactly(tmp_path: Path, colorizer) -> None:
     """The shipped model on a real gallery photo: the cached PNG holds exactly what the model returned."""
     from huerevive.model_loading import model_version
 
-    photo = REPO / "gallery" / "default" / "christ-the-redeemer.jpg"
+    photo = REPO / "gallery" / "default" / "historical" / "genthe-street-of-shops.jpg"
     cache = ResultCache(tmp_path / "cache", model_version(colorizer.model))
     calls = []
 
