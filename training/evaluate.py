@@ -46,7 +46,7 @@ from huerevive.evaluation_report import REPORT_PATH
 from huerevive.image_input import LoadedImage, load_image
 from huerevive.model_loading import load_model, model_version
 from huerevive.network import ColorNet
-from huerevive.pipeline import Colorizer
+from huerevive.pipeline import Colorizer, PreparedPhoto
 from huerevive.progress import ProgressBar
 from training.hints import sample_eval_hints
 
@@ -290,7 +290,9 @@ def _json_safe(value):
 # --- the run -----------------------------------------------------------------
 
 
-def hint_scores(colorizer: Colorizer, gray: np.ndarray, original: np.ndarray, counts: list[int], seed: int) -> dict:
+def hint_scores(
+    colorizer: Colorizer, prepared: PreparedPhoto, original: np.ndarray, counts: list[int], seed: int
+) -> dict:
     """PSNR with 0, 1, 2... simulated hints (Zhang et al. 2017's protocol).
 
     Each hint is the truth's mean colour over a 5x5 patch at a random point;
@@ -299,7 +301,6 @@ def hint_scores(colorizer: Colorizer, gray: np.ndarray, original: np.ndarray, co
     """
     lab = rgb_to_lab(torch.from_numpy(original).permute(2, 0, 1).float().div_(255.0))
     hints = sample_eval_hints(lab, max(counts), seed)
-    prepared = colorizer.prepare(LoadedImage(gray, None, "gray"))
     out = {}
     for count in counts:
         rgb = colorizer.colorize_prepared(prepared, 1.0, hints[:count]).rgb
@@ -340,7 +341,8 @@ def evaluate(
             bar.update(1, f"skipped {name}")
             continue
         gray = grayscale_of(original)
-        ours = colorizer.colorize_loaded(LoadedImage(gray, None, name)).rgb
+        prepared = colorizer.prepare(LoadedImage(gray, None, name))  # the encoder runs once per photo
+        ours = colorizer.colorize_prepared(prepared).rgb
         if truth:
             row = {
                 "file": name,
@@ -350,7 +352,7 @@ def evaluate(
             }
             feats = dict(zip(("model", "grayscale", "truth"), metrics.inception_features([ours, gray, original])))
             if hint_counts:
-                row["hints"] = hint_scores(colorizer, gray, original, hint_counts, seed=len(scores.rows))
+                row["hints"] = hint_scores(colorizer, prepared, original, hint_counts, seed=len(scores.rows))
         else:
             row = {"file": name, "model": {"colourfulness": metrics.colourfulness(ours)}}
             feats = {}
