@@ -9,6 +9,7 @@ so no half-written photo ever carries a final name.
 from __future__ import annotations
 
 import argparse
+import functools
 import os
 import sys
 import tempfile
@@ -177,16 +178,27 @@ def refuse_shared_targets(planned: Sequence[Job]) -> tuple[list[Job], list[tuple
     return jobs, problems
 
 
+@functools.cache
+def _current_umask() -> int:
+    """The process umask, read once (reading it means setting it; it is put straight back)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
 def save_atomically(image: Image.Image, target: Path, pil_format: str) -> None:
     """Write ``image`` to a temporary file beside ``target`` and rename it into place.
 
     On any interruption (including Ctrl-C) the temporary file is removed, so
-    ``target`` is either absent or complete.
+    ``target`` is either absent or complete. The file gets the usual
+    permissions (0666 less the umask), not mkstemp's private 0600, so a shared
+    archive folder stays readable by the people it is shared with.
     """
     target.parent.mkdir(parents=True, exist_ok=True)
     temp_name: str | None = None
     try:
         handle, temp_name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=TEMP_SUFFIX)
+        os.fchmod(handle, 0o666 & ~_current_umask())
         with os.fdopen(handle, "wb") as stream:
             if pil_format == "JPEG":
                 image.convert("RGB").save(stream, pil_format, quality=JPEG_QUALITY)

@@ -243,3 +243,15 @@ def test_input_folder_inside_the_output_folder_is_refused(tmp_path: Path, capsys
     assert f"failed: {album}: is inside the output folder {tmp_path}" in err
     assert "0 done, 0 skipped (output exists), 1 failed" in err
     assert every_file(tmp_path) == {Path("album/a.png")}
+
+
+def test_written_files_follow_the_umask_not_mkstemps_0600(tmp_path: Path) -> None:
+    """A shared archive folder must stay readable: outputs get 0666 less the umask."""
+    from huerevive.cli import _current_umask, save_atomically
+
+    target = tmp_path / "out" / "photo.png"
+    save_atomically(Image.new("RGB", (4, 4), (200, 30, 30)), target, "PNG")
+    assert target.stat().st_mode & 0o777 == 0o666 & ~_current_umask()
+    assert _current_umask() == os.umask(_current_umask())  # the read left the umask as it was
+    assert Image.open(target).getpixel((0, 0)) == (200, 30, 30)
+    assert not list(target.parent.glob(".photo.png.*"))  # no temporary left behind

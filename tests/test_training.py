@@ -100,7 +100,7 @@ def test_distributed_data_parallel_on_cpu(small_train_set: Path, tmp_path: Path)
     assert (out / "train.log").read_text().count("checkpoint saved") == 1  # only rank 0 writes
 
 
-def test_sampling_weights_cap_a_group() -> None:
+def test_sampling_weights_set_group_shares() -> None:
     from training.data import PhotoSet, sampling_weights
 
     images = [torch.zeros(3, 8, 8, dtype=torch.uint8)] * 10
@@ -109,7 +109,11 @@ def test_sampling_weights_cap_a_group() -> None:
     assert probs.sum().item() == pytest.approx(1.0)
     assert probs[:6].sum().item() == pytest.approx(0.2) and probs[6:].sum().item() == pytest.approx(0.8)
     assert torch.allclose(sampling_weights(photos, {}), torch.full((10,), 0.1))
-    assert torch.allclose(sampling_weights(photos, {"faces": 0.9}), torch.full((10,), 0.1))  # under the cap: unchanged
+    raised = sampling_weights(photos, {"landscapes": 0.8})  # a small group raised to its share
+    assert raised[6:].sum().item() == pytest.approx(0.8) and torch.allclose(raised[:6], torch.full((6,), 0.2 / 6))
+    assert torch.allclose(sampling_weights(photos, {"sky": 0.5}), torch.full((10,), 0.1))  # no such group: ignored
+    with pytest.raises(ValueError, match="sum to at most 1"):
+        sampling_weights(photos, {"faces": 0.7, "landscapes": 0.5})
 
 
 def test_photo_set_from_several_folders_names_groups(small_train_set: Path, photos_dir: Path) -> None:

@@ -97,21 +97,25 @@ def load_photo_set(
 
 
 def sampling_weights(photos: PhotoSet, shares: dict[str, float]) -> torch.Tensor:
-    """Per-photo sampling probabilities: each group in ``shares`` gets at most that share of draws.
+    """Per-photo sampling probabilities: each group in ``shares`` gets exactly that share of draws.
 
-    Without caps every photo is equally likely; a capped group (e.g. 1,833 face
-    close-ups) is scaled down and the rest share what it gives up.
+    Without shares every photo is equally likely. A named group is scaled to its
+    share, down (1,833 face close-ups at 12 %) or up (the 383 photos of the
+    domain the site mostly shows); the other groups split the rest in
+    proportion to their sizes. Within a group every photo is equally likely.
     """
     n = len(photos.images)
-    probs = torch.full((n,), 1.0 / n, dtype=torch.float64)
     groups = photos.groups or [""] * n
-    capped = [g for g in shares if any(x == g for x in groups)]
-    for group in capped:
-        mask = torch.tensor([x == group for x in groups])
-        share = probs[mask].sum()
-        if share > shares[group]:
-            probs[mask] *= shares[group] / share
-            probs[~mask] *= (1 - shares[group]) / probs[~mask].sum()
+    named = {g: s for g, s in shares.items() if g in groups}
+    if any(s < 0 for s in named.values()) or sum(named.values()) > 1.0 + 1e-9:
+        raise ValueError(f"group shares must be >= 0 and sum to at most 1, got {named}")
+    probs = torch.zeros(n, dtype=torch.float64)
+    rest = torch.tensor([g not in named for g in groups])
+    for group, share in named.items():
+        mask = torch.tensor([g == group for g in groups])
+        probs[mask] = share / int(mask.sum())
+    if rest.any():
+        probs[rest] = (1.0 - sum(named.values())) / int(rest.sum())
     return (probs / probs.sum()).float()
 
 

@@ -83,7 +83,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--min-chroma", type=float, default=GRAY_CHROMA,
                    help="skip photos whose mean chroma |ab| is below this (near-colourless photos)")
     p.add_argument("--group-share", type=parse_share, action="append", default=[], metavar="FOLDER=SHARE",
-                   help="cap a source folder's share of sampled crops, e.g. faces=0.12 (repeatable)")
+                   help="set a source folder's share of sampled crops, e.g. faces=0.12 (down) or train=0.2 (up); repeatable")
     p.add_argument("--hints", action="store_true",
                    help="train the colour-hint branch too (simulated hints; adds the branch to --init weights)")
     p.add_argument("--hint-none", type=float, default=0.25, help="with --hints: share of photos given no hints")
