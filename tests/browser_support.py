@@ -22,6 +22,12 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parent.parent
+if str(REPO) not in sys.path:  # browser tests import the site's `ui` package (strings, widget keys) from the repo root
+    sys.path.insert(0, str(REPO))
+
+ARTIFACTS = REPO / "test-artifacts"  # screenshots and downloads a failing browser test leaves for a person
+RESULT_TIMEOUT_MS = 180_000  # first colorization in a fresh server loads the model
+UPLOAD_INPUT = '[data-testid="stFileUploaderDropzoneInput"]'
 CHROMIUM = Path(os.environ.get("HUEREVIVE_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [
     "--headless",

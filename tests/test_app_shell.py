@@ -204,6 +204,7 @@ def _app(lang: str, monkeypatch: pytest.MonkeyPatch) -> AppTest:
     return AppTest.from_file(APP, default_timeout=120)
 
 
+@pytest.mark.slow  # the hero colorizes a photo with the real model
 @pytest.mark.parametrize("lang", LANGS)
 def test_home_page(lang: str, monkeypatch: pytest.MonkeyPatch, report_file) -> None:
     report_file(REPORT)

@@ -7,26 +7,27 @@ recorded, so a widget that needed a CDN would fail here.
 from __future__ import annotations
 
 import io
-import sys
 from pathlib import Path
 
 import pytest
 from PIL import Image
 
-from browser_support import chromium_path, launch_chromium, server, streamlit_server, wait_for_app_idle  # noqa: F401 - fixtures
-from conftest import REPO
-
-if str(REPO) not in sys.path:  # the site's `ui` package lives at the repo root
-    sys.path.insert(0, str(REPO))
-
+from browser_support import (  # noqa: F401 - fixtures
+    ARTIFACTS,
+    RESULT_TIMEOUT_MS,
+    UPLOAD_INPUT,
+    chromium_path,
+    launch_chromium,
+    server,
+    streamlit_server,
+    wait_for_app_idle,
+)
+# After browser_support, which puts the repo root (the site's `ui` package) on sys.path.
 from ui.i18n import t  # noqa: E402
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
-ARTIFACTS = REPO / "test-artifacts"
-RESULT_TIMEOUT_MS = 180_000
 COMPARISON = '[data-testid="hr-comparison"]'
-UPLOAD_INPUT = '[data-testid="stFileUploaderDropzoneInput"]'
 
 
 @pytest.fixture(scope="module")

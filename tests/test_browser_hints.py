@@ -14,27 +14,27 @@ from __future__ import annotations
 
 import colorsys
 import io
-import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
 from PIL import Image
 
-from browser_support import chromium_path, launch_chromium, server, wait_for_app_idle  # noqa: F401 - fixtures
-from conftest import REPO
-
-if str(REPO) not in sys.path:  # the site's `ui` package lives at the repo root
-    sys.path.insert(0, str(REPO))
-
+from browser_support import (  # noqa: F401 - fixtures
+    ARTIFACTS,
+    RESULT_TIMEOUT_MS,
+    UPLOAD_INPUT,
+    chromium_path,
+    launch_chromium,
+    server,
+    wait_for_app_idle,
+)
+# After browser_support, which puts the repo root (the site's `ui` package) on sys.path.
 from ui.hint_picker import CLEAR_KEY, MODE_KEY  # noqa: E402
 from ui.i18n import t  # noqa: E402
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
-ARTIFACTS = REPO / "test-artifacts"
-RESULT_TIMEOUT_MS = 180_000
-UPLOAD_INPUT = '[data-testid="stFileUploaderDropzoneInput"]'
 TAP_FRAME = 'iframe[title*="streamlit_image_coordinates"]'
 RED_HUE_TOLERANCE = 30.0  # degrees either side of pure red
 MIN_SATURATION = 0.25  # HSV saturation of the mean colour around the hint: clearly coloured, not a grey tint
