@@ -21,7 +21,9 @@ from huerevive.color import rgb_to_lab
 from huerevive.errors import HintError
 
 MAX_HINTS = 200
-HINT_RADIUS = 1  # a hint covers (2r+1)^2 pixels of the network's input, as in training
+# A hint covers (2r+1)^2 pixels of the network's input: 9x9, the largest patch simulated in training
+# (training/hints.py); chosen over 3x3..13x13 on photos_more/val (docs/RESULTS.md, "mark size").
+HINT_RADIUS = 4
 _HEX = re.compile(r"#?([0-9a-fA-F]{6})")
 
 HintLike = Any  # Hint, (x, y, colour) tuple/list, or {"x":, "y":, "color":} mapping
