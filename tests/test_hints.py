@@ -15,7 +15,7 @@ from PIL import Image
 from huerevive.cli import main
 from huerevive.color import rgb_to_lab
 from huerevive.errors import HintError
-from huerevive.hints import Hint, check_hints, hint_maps, load_hints_file, parse_color, parse_hint_arg, to_hint
+from huerevive.hints import HINT_RADIUS, Hint, check_hints, hint_maps, load_hints_file, parse_color, parse_hint_arg, to_hint
 
 RED = "#c0392b"
 
@@ -119,7 +119,8 @@ def test_hint_maps_place_the_hint_at_the_scaled_point() -> None:
     hint = Hint(150, 50, (192, 57, 43))  # right half, upper half of a 200x100 photo
     ab, mask = hint_maps([hint], (100, 200), (32, 64))
     ys, xs = torch.nonzero(mask[0, 0], as_tuple=True)
-    assert set(ys.tolist()) == {15, 16, 17} and set(xs.tolist()) == {47, 48, 49}
+    r = HINT_RADIUS  # the mark is a (2r+1)^2 square centred on the scaled point (16, 48)
+    assert set(ys.tolist()) == set(range(16 - r, 17 + r)) and set(xs.tolist()) == set(range(48 - r, 49 + r))
     assert ab[0, 0, 16, 48] == pytest.approx(hint.ab[0]) and ab[0, 1, 16, 48] == pytest.approx(hint.ab[1])
     assert (ab[0][:, mask[0, 0] == 0] == 0).all()
 
