@@ -7,6 +7,9 @@ from pathlib import Path
 
 import pytest
 
+# The real-site fixtures (`chromium_path`, `server`) for the browser tests, registered once here.
+from browser_support import chromium_path, server  # noqa: F401, E402
+
 REPO = Path(__file__).resolve().parent.parent
 SHARED = Path(os.environ.get("HUEREVIVE_SHARED", REPO.parent / "shared"))
 

@@ -12,16 +12,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from browser_support import (  # noqa: F401 - fixtures
-    ARTIFACTS,
-    RESULT_TIMEOUT_MS,
-    UPLOAD_INPUT,
-    chromium_path,
-    launch_chromium,
-    server,
-    streamlit_server,
-    wait_for_app_idle,
-)
+from browser_support import ARTIFACTS, RESULT_TIMEOUT_MS, UPLOAD_INPUT, launch_chromium, streamlit_server, wait_for_app_idle
 # After browser_support, which puts the repo root (the site's `ui` package) on sys.path.
 from ui.i18n import t  # noqa: E402
 
