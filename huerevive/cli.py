@@ -9,10 +9,9 @@ so no half-written photo ever carries a final name.
 from __future__ import annotations
 
 import argparse
-import functools
 import os
+import secrets
 import sys
-import tempfile
 from collections import defaultdict
 from contextlib import suppress
 from dataclasses import dataclass
@@ -178,14 +177,6 @@ def refuse_shared_targets(planned: Sequence[Job]) -> tuple[list[Job], list[tuple
     return jobs, problems
 
 
-@functools.cache
-def _current_umask() -> int:
-    """The process umask, read once (reading it means setting it; it is put straight back)."""
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
-
-
 def save_atomically(image: Image.Image, target: Path, pil_format: str) -> None:
     """Write ``image`` to a temporary file beside ``target`` and rename it into place.
 
@@ -197,8 +188,9 @@ def save_atomically(image: Image.Image, target: Path, pil_format: str) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
     temp_name: str | None = None
     try:
-        handle, temp_name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=TEMP_SUFFIX)
-        os.fchmod(handle, 0o666 & ~_current_umask())
+        # Not mkstemp: its files are 0600. O_EXCL keeps the name ours; the kernel applies the umask.
+        temp_name = str(target.parent / f".{target.name}.{secrets.token_hex(6)}{TEMP_SUFFIX}")
+        handle = os.open(temp_name, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
         with os.fdopen(handle, "wb") as stream:
             if pil_format == "JPEG":
                 image.convert("RGB").save(stream, pil_format, quality=JPEG_QUALITY)

@@ -247,11 +247,15 @@ def test_input_folder_inside_the_output_folder_is_refused(tmp_path: Path, capsys
 
 def test_written_files_follow_the_umask_not_mkstemps_0600(tmp_path: Path) -> None:
     """A shared archive folder must stay readable: outputs get 0666 less the umask."""
-    from huerevive.cli import _current_umask, save_atomically
+    from huerevive.cli import save_atomically
 
     target = tmp_path / "out" / "photo.png"
-    save_atomically(Image.new("RGB", (4, 4), (200, 30, 30)), target, "PNG")
-    assert target.stat().st_mode & 0o777 == 0o666 & ~_current_umask()
-    assert _current_umask() == os.umask(_current_umask())  # the read left the umask as it was
+    before = os.umask(0o027)
+    try:
+        save_atomically(Image.new("RGB", (4, 4), (200, 30, 30)), target, "PNG")
+        assert os.umask(0o027) == 0o027  # the write left the umask as it was
+    finally:
+        os.umask(before)
+    assert target.stat().st_mode & 0o777 == 0o666 & ~0o027
     assert Image.open(target).getpixel((0, 0)) == (200, 30, 30)
     assert not list(target.parent.glob(".photo.png.*"))  # no temporary left behind
