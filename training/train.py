@@ -87,6 +87,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--hints", action="store_true",
                    help="train the colour-hint branch too (simulated hints; adds the branch to --init weights)")
     p.add_argument("--hint-none", type=float, default=0.25, help="with --hints: share of photos given no hints")
+    p.add_argument("--hint-mean", type=float, default=8.0,
+                   help="with --hints: mean number of hints on a hinted photo (geometric; lower trains few-hint use)")
     p.add_argument("--init", default=None,
                    help="start a fresh run from these weights (e.g. the shipped colornet.pt) instead of ImageNet")
     p.add_argument("--lr", type=float, default=1e-3, help="decoder learning rate (encoder: lr/4)")
@@ -315,7 +317,7 @@ def main(argv: list[str] | None = None) -> int:
         lab = random_crop_batch(photos, args.batch_size, args.crop, gen, draw_weights, args.min_crop_frac).to(run.device)
         l_in = jitter_lightness(lab[:, :1], gen).contiguous(memory_format=torch.channels_last)
         if args.hints:
-            hint_ab, hint_mask = simulate_hint_maps(lab, gen, p_none=args.hint_none)
+            hint_ab, hint_mask = simulate_hint_maps(lab, gen, p_none=args.hint_none, mean_hints=args.hint_mean)
             logits = net(l_in, hint_ab, hint_mask)
         else:
             logits = net(l_in)
