@@ -40,16 +40,15 @@ def make_checkpoint(model: ColorNet, meta: dict) -> dict:
 def model_from_checkpoint(ckpt: dict, pretrained_encoder: bool = False, add_hint_branch: bool = False) -> ColorNet:
     """Rebuild a ColorNet from a checkpoint dict (strict: every weight must match).
 
-    ``add_hint_branch`` upgrades weights for hint fine-tuning: automatic-only
-    weights get the hint branch, hint weights without it get its photo-wide term
-    (``GlobalHints``); what is added starts at zero (a no-op), every other weight must still match.
+    ``add_hint_branch`` upgrades automatic-only weights for hint fine-tuning:
+    the new branch starts at zero (a no-op); every other weight must still match.
     """
     if not isinstance(ckpt, dict) or ckpt.get("format") != CHECKPOINT_FORMAT:
         raise WeightsError(f"not a {CHECKPOINT_FORMAT} checkpoint")
     config = NetConfig(**{**ckpt["config"], "decoder_channels": tuple(ckpt["config"]["decoder_channels"])})
-    upgrade = add_hint_branch and not (config.hint_branch and config.hint_global)
+    upgrade = add_hint_branch and not config.hint_branch
     if upgrade:
-        config.hint_branch = config.hint_global = True
+        config.hint_branch = True
     state = ckpt["state_dict"]
     model = ColorNet(config, state["bin_centres"], pretrained_encoder=pretrained_encoder)
     result = model.load_state_dict({k: v.float() if v.is_floating_point() else v for k, v in state.items()}, strict=not upgrade)

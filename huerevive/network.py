@@ -32,7 +32,6 @@ class NetConfig:
     temperature: float = 0.38
     working_size: int = 384
     hint_branch: bool = False  # user colour hints enter the decoder (see HintBranch)
-    hint_global: bool = False  # ... and also as one photo-wide term per scale (see GlobalHints)
     region_radius: int = 0  # region-consistent decoding (huerevive.decoding); 0: per pixel
     region_eps: float = 50.0
 
@@ -85,50 +84,15 @@ def pool_hints(hint_ab: torch.Tensor, hint_mask: torch.Tensor, stride: int) -> t
     return torch.cat((ab / HINT_AB_SCALE * (mask > 0), mask.clamp(0, 1).sqrt()), 1)
 
 
-class GlobalHints(nn.Module):
-    """All of a photo's hints -> one vector per decoder scale, added at every position.
-
-    The global-hint input of Zhang et al. 2017: a single tap says something about
-    the whole photo (its palette, its light) that the local paths cannot carry
-    beyond their reach. Input: the hinted area's distribution over the ab bins
-    (each hinted cell soft-assigned to its nearest bins) and the square root of the
-    hinted share of the photo. No biases and a zero last layer, as in HintBranch.
-    """
-
-    def __init__(self, num_bins: int, channels: tuple[int, ...], width: int = 64, sigma: float = 5.0) -> None:
-        super().__init__()
-        self.channels = tuple(channels)
-        self.sigma = sigma
-        self.first = nn.Linear(num_bins + 1, width, bias=False)
-        self.last = nn.Linear(width, sum(self.channels), bias=False)
-        nn.init.zeros_(self.last.weight)
-
-    def features(self, hint_ab: torch.Tensor, hint_mask: torch.Tensor, centres: torch.Tensor) -> torch.Tensor:
-        """(B, Q + 1): hinted share of each ab bin (sums to 1 when any hint), sqrt of the hinted area."""
-        mask = F.avg_pool2d(hint_mask, 4).flatten(1)  # stride-4 cells: the head's resolution
-        ab = (F.avg_pool2d(hint_ab * hint_mask, 4).flatten(2) / mask.clamp_min(1e-6).unsqueeze(1)).transpose(1, 2)
-        total = mask.sum(1, keepdim=True)
-        rows, cells = torch.nonzero(mask, as_tuple=True)  # only hinted cells: usually a handful
-        dist2 = (ab[rows, cells].unsqueeze(1) - centres.unsqueeze(0)).pow(2).sum(-1)
-        soft = torch.softmax(-dist2 / (2 * self.sigma**2), dim=1) * mask[rows, cells].unsqueeze(1)
-        hist = torch.zeros(mask.shape[0], centres.shape[0], device=mask.device, dtype=soft.dtype).index_add_(0, rows, soft)
-        return torch.cat((hist / total.clamp_min(1e-6), (total / mask.shape[1]).sqrt()), 1)
-
-    def forward(self, hint_ab: torch.Tensor, hint_mask: torch.Tensor, centres: torch.Tensor) -> list[torch.Tensor]:
-        vec = self.last(F.relu(self.first(self.features(hint_ab, hint_mask, centres))))
-        return [v[:, :, None, None] for v in vec.split(self.channels, 1)]
-
-
 class HintBranch(nn.Module):
     """User colour hints -> one additive term per decoder scale (Zhang et al. 2017, "user-guided").
 
     No biases and a zero-initialised last layer: with no hints (all-zero input)
     every term is exactly zero, so automatic colorization is unchanged, and a
-    fresh branch on trained weights starts as a no-op. ``global_bins`` > 0 adds
-    the photo-wide term of ``GlobalHints`` over that many ab bins.
+    fresh branch on trained weights starts as a no-op.
     """
 
-    def __init__(self, channels: tuple[int, ...], width: int = 32, global_bins: int = 0) -> None:
+    def __init__(self, channels: tuple[int, ...], width: int = 32) -> None:
         super().__init__()
         self.paths = nn.ModuleList()
         for cout in channels:
@@ -143,13 +107,9 @@ class HintBranch(nn.Module):
                     last,
                 )
             )
-        self.photo_wide = GlobalHints(global_bins, channels) if global_bins else None
 
-    def forward(self, hint_ab: torch.Tensor, hint_mask: torch.Tensor, centres: torch.Tensor) -> list[torch.Tensor]:
-        local = [path(pool_hints(hint_ab, hint_mask, s)) for path, s in zip(self.paths, HINT_SCALES)]
-        if self.photo_wide is None:
-            return local
-        return [term + wide for term, wide in zip(local, self.photo_wide(hint_ab, hint_mask, centres))]
+    def forward(self, hint_ab: torch.Tensor, hint_mask: torch.Tensor) -> list[torch.Tensor]:
+        return [path(pool_hints(hint_ab, hint_mask, s)) for path, s in zip(self.paths, HINT_SCALES)]
 
 
 class ColorNet(nn.Module):
@@ -173,8 +133,7 @@ class ColorNet(nn.Module):
         self.up8 = _UpBlock(c16, SKIP_CHANNELS[2], c8)
         self.up4 = _UpBlock(c8, SKIP_CHANNELS[1], c4)
         self.head = nn.Conv2d(c4, config.num_bins, 1)
-        global_bins = config.num_bins if config.hint_global else 0
-        self.hints = HintBranch((c32, c16, c8, c4), global_bins=global_bins) if config.hint_branch else None
+        self.hints = HintBranch((c32, c16, c8, c4)) if config.hint_branch else None
         self.register_buffer("_mean", torch.tensor(50.0))
 
     def _features(self, l_chan: torch.Tensor) -> list[torch.Tensor]:
@@ -202,7 +161,7 @@ class ColorNet(nn.Module):
         if hint_ab is not None and hint_mask is not None:
             if self.hints is None:
                 raise HintError("these weights were trained without colour hints: use weights with a hint branch")
-            extra = list(self.hints(hint_ab, hint_mask, self.bin_centres))
+            extra = list(self.hints(hint_ab, hint_mask))
         x = self.bridge(f32) + extra[0]
         x = self.up16(x, f16) + extra[1]
         x = self.up8(x, f8) + extra[2]

@@ -48,7 +48,7 @@ def _model_without_hints(ckpt: dict):
 
     model = model_from_checkpoint(ckpt)
     model.hints = None
-    model.config.hint_branch = model.config.hint_global = False
+    model.config.hint_branch = False
     return model
 
 

@@ -125,42 +125,6 @@ def test_hint_maps_place_the_hint_at_the_scaled_point() -> None:
     assert (ab[0][:, mask[0, 0] == 0] == 0).all()
 
 
-def test_photo_wide_hint_features_are_the_hinted_colours_bins() -> None:
-    """GlobalHints sees the hinted area's share of each ab bin and the hinted share of the photo."""
-    from huerevive.network import GlobalHints
-
-    centres = torch.tensor([[0.0, 0.0], [40.0, -20.0], [-30.0, 50.0]])
-    wide = GlobalHints(3, (4, 2))
-    ab, mask = torch.zeros(2, 2, 32, 32), torch.zeros(2, 1, 32, 32)
-    ab[0, :, 4:8, 4:8] = torch.tensor([40.0, -20.0]).view(2, 1, 1)  # 16 pixels of bin 1
-    ab[0, :, 16:24, 16:24] = torch.tensor([-30.0, 50.0]).view(2, 1, 1)  # 64 pixels of bin 2
-    mask[0, :, 4:8, 4:8] = mask[0, :, 16:24, 16:24] = 1.0
-    feats = wide.features(ab, mask, centres)
-    assert feats[0, :3].tolist() == pytest.approx([0.0, 0.2, 0.8], abs=1e-6)
-    assert float(feats[0, 3]) == pytest.approx(math.sqrt(80 / 1024))
-    assert (feats[1] == 0).all()  # no hints: nothing
-    terms = wide(ab, mask, centres)
-    assert [tuple(t.shape) for t in terms] == [(2, 4, 1, 1), (2, 2, 1, 1)]
-    assert all((t == 0).all() for t in terms)  # zero-initialised: a fresh term changes nothing
-
-
-def test_hint_weights_gain_the_photo_wide_term_as_a_no_op() -> None:
-    """Hint weights saved before GlobalHints existed load as they are, and upgrade without changing a colour."""
-    from huerevive.model_loading import DEFAULT_WEIGHTS, model_from_checkpoint, read_checkpoint
-
-    ckpt = read_checkpoint(DEFAULT_WEIGHTS)
-    state = {k: v for k, v in ckpt["state_dict"].items() if not k.startswith("hints.photo_wide.")}
-    before = {**ckpt, "config": {**ckpt["config"], "hint_branch": True, "hint_global": False}, "state_dict": state}
-    old = model_from_checkpoint(before).eval()
-    upgraded = model_from_checkpoint(before, add_hint_branch=True).eval()
-    assert old.hints.photo_wide is None and upgraded.config.hint_global
-    assert (upgraded.hints.photo_wide.last.weight == 0).all()
-    l_chan = torch.linspace(0, 100, 64 * 64).view(1, 1, 64, 64)
-    hint_ab, mask = hint_maps([Hint(20, 40, (192, 57, 43))], (64, 64), (64, 64))
-    with torch.inference_mode():
-        assert torch.equal(old(l_chan, hint_ab, mask), upgraded(l_chan, hint_ab, mask))
-
-
 # --- the real model on real photos --------------------------------------------
 
 

@@ -153,8 +153,7 @@ def test_hint_fine_tune_from_automatic_weights(small_train_set: Path, tmp_path: 
     assert run.returncode == 0, run.stderr[-3000:]
     assert "initialised from" in (tmp_path / "h" / "train.log").read_text()
     model = load_model(weights, device="cpu")
-    assert model.config.hint_branch and model.config.hint_global and model.meta["hints"] is True
-    assert model.hints.photo_wide.last.weight.abs().sum() > 0  # the photo-wide term was trained too
+    assert model.config.hint_branch and model.meta["hints"] is True
     l_chan = torch.full((1, 1, 64, 64), 50.0)
     hint_ab, mask = hint_maps([Hint(32, 32, (200, 30, 30))], (64, 64), (64, 64))
     with torch.inference_mode():
