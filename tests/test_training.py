@@ -16,7 +16,7 @@ import torch
 from conftest import REPO
 from huerevive.model_loading import load_model
 from training.data import load_photo_set, read_holdout
-from training.train import lr_factor, parse_duration
+from training.train import lr_factor, parse_args, parse_duration
 
 pytestmark = pytest.mark.slow
 
@@ -160,3 +160,19 @@ def test_hint_fine_tune_from_automatic_weights(small_train_set: Path, tmp_path: 
         plain = model(l_chan)
         hinted = model(l_chan, hint_ab, mask)
     assert not torch.allclose(plain, hinted)
+
+
+@pytest.mark.parametrize("value", ["0.5", "0", "-3", "many", "nan"])
+def test_hint_mean_below_one_is_refused_before_any_work(value: str, capsys) -> None:
+    with pytest.raises(SystemExit):
+        parse_args(["--hints", "--hint-mean", value])
+    assert "at least 1" in capsys.readouterr().err
+    assert parse_args(["--hint-mean", "1"]).hint_mean == 1.0
+
+
+def test_a_hint_mean_of_one_gives_exactly_one_hint_per_photo() -> None:
+    from training.hints import simulate_hint_maps
+
+    lab = torch.rand(6, 3, 32, 32) * 50
+    _, mask = simulate_hint_maps(lab, torch.Generator().manual_seed(0), p_none=0.0, mean_hints=1.0, max_patch=1)
+    assert mask.sum((1, 2, 3)).tolist() == [1.0] * 6

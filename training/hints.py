@@ -38,7 +38,8 @@ def simulate_hint_maps(
             continue
         # Geometric count >= 1 with the given mean.
         u = float(torch.rand(1, generator=gen))
-        count = min(max_hints, 1 + int(np.log(max(u, 1e-12)) / np.log(1 - 1 / mean_hints)))
+        extra = int(np.log(max(u, 1e-12)) / np.log(1 - 1 / mean_hints)) if mean_hints > 1 else 0
+        count = min(max_hints, 1 + extra)
         for _ in range(count):
             side = int(torch.randint(1, max_patch + 1, (1,), generator=gen))
             top = int(torch.randint(0, height - side + 1, (1,), generator=gen))

@@ -56,6 +56,17 @@ def parse_duration(text: str) -> float:
     return float(match.group(1)) * {"": 1, "s": 1, "m": 60, "h": 3600}[match.group(2)]
 
 
+def parse_hint_mean(text: str) -> float:
+    """'6' -> 6.0; a geometric count of at least one hint cannot average below 1."""
+    try:
+        mean = float(text)
+    except ValueError:
+        mean = 0.0
+    if not mean >= 1:
+        raise argparse.ArgumentTypeError(f"not a mean number of hints of at least 1: {text!r}")
+    return mean
+
+
 def parse_share(text: str) -> tuple[str, float]:
     """'faces=0.12' -> ('faces', 0.12)."""
     name, sep, value = text.partition("=")
@@ -87,7 +98,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--hints", action="store_true",
                    help="train the colour-hint branch too (simulated hints; adds the branch to --init weights)")
     p.add_argument("--hint-none", type=float, default=0.25, help="with --hints: share of photos given no hints")
-    p.add_argument("--hint-mean", type=float, default=8.0,
+    p.add_argument("--hint-mean", type=parse_hint_mean, default=8.0,
                    help="with --hints: mean number of hints on a hinted photo (geometric; lower trains few-hint use)")
     p.add_argument("--init", default=None,
                    help="start a fresh run from these weights (e.g. the shipped colornet.pt) instead of ImageNet")
