@@ -9,7 +9,9 @@ All in this one process, on a 2-megapixel photo (4:3):
    drawn on the preview, JPEG for the clickable photo): median of ``--repeats``
    hints, each added to the ones before;
 3. the full ``colorize_loaded(..., hints)`` for the same hints (prepare and
-   full resolution every time): what each hint would cost without the reuse.
+   full resolution every time): what each hint would cost without the reuse;
+4. the preview of (2) again with the spreading step switched off
+   (``spread_tau = 0``): what spreading hints over look-alike pixels costs.
 Target: the preview (2) within 0.5 s on 2 cores.
 
 Weights without a hint branch get an untrained one added for timing (the work
@@ -19,6 +21,7 @@ is the same; the colours are not).
 from __future__ import annotations
 
 import argparse
+import copy
 import io
 import logging
 import random
@@ -90,7 +93,10 @@ def main() -> None:
     prepared = colorizer.prepare(loaded)
     prepare_s = time.perf_counter() - start
 
-    preview_s, extras_s, full_s = [], [], []
+    no_spread = copy.deepcopy(model)
+    no_spread.config.spread_tau = 0.0
+    plain = Colorizer(no_spread)
+    preview_s, extras_s, full_s, plain_s = [], [], [], []
     for n in range(1, args.repeats + 1):
         start = time.perf_counter()
         preview = colorizer.colorize_prepared(prepared, 1.0, hints[:n], max_side=DISPLAY_MAX_SIDE).image
@@ -101,6 +107,9 @@ def main() -> None:
         start = time.perf_counter()
         colorizer.colorize_loaded(loaded, 1.0, hints[:n])
         full_s.append(time.perf_counter() - start)
+        start = time.perf_counter()
+        plain.colorize_prepared(prepared, 1.0, hints[:n], max_side=DISPLAY_MAX_SIDE)
+        plain_s.append(time.perf_counter() - start)
 
     med = statistics.median
     shown = med(p + e for p, e in zip(preview_s, extras_s))
@@ -111,6 +120,8 @@ def main() -> None:
           f"({'within' if shown <= TARGET_SECONDS else 'OVER'} the {TARGET_SECONDS} s target)")
     print(f"full colorize_loaded with the same hints: median {med(full_s):.3f} s "
           f"-> the preview is {med(full_s) / med(preview_s):.1f}x faster")
+    print(f"the preview without spreading hints: median {med(plain_s):.3f} s "
+          f"-> spreading costs {med(preview_s) / med(plain_s):.2f}x")
 
 
 def _png(rgb) -> bytes:  # noqa: ANN001 - a numpy RGB array

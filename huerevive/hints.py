@@ -145,17 +145,24 @@ def load_hints_file(path: str | Path) -> list[Hint]:
     return hints
 
 
+def hint_points(hints: Sequence[Hint], photo_size: tuple[int, int], map_size: tuple[int, int]) -> list[tuple[int, int]]:
+    """Hints on a (H, W) photo -> their (row, column) in an (h, w) map of the same photo."""
+    height, width = photo_size
+    map_h, map_w = map_size
+    return [
+        (min(map_h - 1, int((hint.y + 0.5) * map_h / height)), min(map_w - 1, int((hint.x + 0.5) * map_w / width)))
+        for hint in hints
+    ]
+
+
 def hint_maps(
     hints: Sequence[Hint], photo_size: tuple[int, int], map_size: tuple[int, int], device: torch.device | str = "cpu"
 ) -> tuple[torch.Tensor, torch.Tensor]:
     """Hints on a (H, W) photo -> network inputs at (h, w): ab (1, 2, h, w) and mask (1, 1, h, w)."""
-    height, width = photo_size
     map_h, map_w = map_size
     hint_ab = torch.zeros(1, 2, map_h, map_w, device=device)
     mask = torch.zeros(1, 1, map_h, map_w, device=device)
-    for hint in hints:
-        cy = min(map_h - 1, int((hint.y + 0.5) * map_h / height))
-        cx = min(map_w - 1, int((hint.x + 0.5) * map_w / width))
+    for hint, (cy, cx) in zip(hints, hint_points(hints, photo_size, map_size)):
         rows = slice(max(0, cy - HINT_RADIUS), cy + HINT_RADIUS + 1)
         cols = slice(max(0, cx - HINT_RADIUS), cx + HINT_RADIUS + 1)
         a, b = hint.ab

@@ -26,7 +26,8 @@ from PIL import Image
 
 from huerevive.color import lab_to_rgb_u8, rgb_u8_to_l
 from huerevive.decoding import decode_ab
-from huerevive.hints import Hint, HintLike, check_hints, hint_maps
+from huerevive.hint_spreading import look_alike_features, spread_hints
+from huerevive.hints import Hint, HintLike, check_hints, hint_maps, hint_points
 from huerevive.image_input import DEFAULT_MAX_PIXELS, ImageSource, LoadedImage, load_image
 from huerevive.model_loading import load_model
 from huerevive.network import ColorNet
@@ -146,14 +147,24 @@ class Colorizer:
 
     @torch.inference_mode()
     def predict_ab_prepared(self, prepared: PreparedPhoto, hints: list[Hint] | None = None) -> torch.Tensor:
-        """ab (1, 2, h/4, w/4) at the ab map's resolution, region-consistently decoded."""
+        """ab (1, 2, h/4, w/4) at the ab map's resolution, region-consistently decoded.
+
+        Hints enter the network, then spread over the pixels that look like
+        their spots (``huerevive.hint_spreading``).
+        """
         model = self.model
-        hint_ab = hint_mask = None
-        if hints:
-            hint_ab, hint_mask = hint_maps(hints, prepared.l_full.shape[-2:], prepared.l_work.shape[-2:], self.device)
-        logits = model.decode(prepared.features, hint_ab, hint_mask)
         cfg = model.config
-        return decode_ab(logits, model.bin_centres, cfg.temperature, prepared.l_small, cfg.region_radius, cfg.region_eps)
+        if not hints:
+            logits = model.decode(prepared.features)
+            return decode_ab(logits, model.bin_centres, cfg.temperature, prepared.l_small, cfg.region_radius, cfg.region_eps)
+        photo_size = prepared.l_full.shape[-2:]
+        hint_ab, hint_mask = hint_maps(hints, photo_size, prepared.l_work.shape[-2:], self.device)
+        logits = model.decode(prepared.features, hint_ab, hint_mask)
+        ab = decode_ab(logits, model.bin_centres, cfg.temperature, prepared.l_small, cfg.region_radius, cfg.region_eps)
+        points = hint_points(hints, photo_size, ab.shape[-2:])
+        colours = torch.tensor([hint.ab for hint in hints], device=ab.device)
+        looks = look_alike_features(prepared.features)
+        return spread_hints(ab, looks, points, colours, cfg.spread_tau, cfg.spread_sigma, cfg.spread_gamma)
 
     @torch.inference_mode()
     def colorize_prepared(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import json
 import math
 from pathlib import Path
@@ -9,13 +10,14 @@ from pathlib import Path
 import numpy as np
 import pytest
 import torch
-import torch.nn.functional as F
 from PIL import Image
 
 from huerevive.cli import main
 from huerevive.color import rgb_to_lab
 from huerevive.errors import HintError
+from huerevive.pipeline import Colorizer
 from huerevive.hints import HINT_RADIUS, Hint, check_hints, hint_maps, load_hints_file, parse_color, parse_hint_arg, to_hint
+from training.tune_hint_spread import far_change, flattest_point
 
 RED = "#c0392b"
 
@@ -136,17 +138,6 @@ def _hue_gap(h1: float, h2: float) -> float:
     return abs((h1 - h2 + 180) % 360 - 180)
 
 
-def _flattest_point(l_chan: np.ndarray) -> tuple[int, int]:
-    """The centre of the most uniform 33x33 patch away from the borders: a plain surface to re-colour."""
-    t = torch.from_numpy(l_chan)[None, None].float()
-    mean = F.avg_pool2d(t, 33, stride=8)
-    var = F.avg_pool2d(t * t, 33, stride=8) - mean**2
-    h, w = var.shape[-2:]
-    inner = var[0, 0, h // 5 : h - h // 5, w // 5 : w - w // 5]
-    iy, ix = divmod(int(inner.argmin()), inner.shape[1])
-    return (ix + w // 5) * 8 + 16, (iy + h // 5) * 8 + 16
-
-
 @pytest.fixture(scope="module")
 def hinted(photos_dir: Path, colorizer):
     """A real val photo made gray, colorized without and with one red hint on a plain surface."""
@@ -154,7 +145,7 @@ def hinted(photos_dir: Path, colorizer):
     rgb = np.asarray(Image.open(photo).convert("RGB"))
     gray = np.repeat(np.asarray(Image.fromarray(rgb).convert("L"))[..., None], 3, 2)
     auto = colorizer.colorize_detailed(gray)
-    x, y = _flattest_point(auto.l)
+    x, y = flattest_point(auto.l)
     hinted = colorizer.colorize_detailed(gray, hints=[(x, y, RED)])
     return gray, auto, hinted, (x, y)
 
@@ -178,6 +169,17 @@ def test_a_hint_keeps_the_lightness_and_barely_touches_far_regions(hinted) -> No
     far = np.hypot(yy - y, xx - x) > 0.35 * math.hypot(h, w)
     assert far.mean() > 0.05
     assert np.abs(result.ab[:, far] - auto.ab[:, far]).mean() < 3.0
+    assert far_change(auto.ab, result.ab, (x, y)) == pytest.approx(float(np.abs(result.ab[:, far] - auto.ab[:, far]).mean()))
+
+
+@pytest.mark.slow
+def test_spreading_carries_a_hint_further_than_the_network_alone(hinted, colorizer) -> None:
+    gray, auto, result, (x, y) = hinted
+    model = copy.deepcopy(colorizer.model)
+    model.config.spread_tau = 0.0
+    alone = Colorizer(model).colorize_detailed(gray, hints=[(x, y, RED)])
+    moved = lambda r: float((np.hypot(*(r.ab - auto.ab)) > 10).mean())  # noqa: E731
+    assert moved(result) > 1.5 * moved(alone) > 0
 
 
 @pytest.mark.slow

@@ -85,6 +85,14 @@ def test_train_resume_and_export(small_train_set: Path, tmp_path: Path) -> None:
         ab = model.predict_ab(torch.full((1, 1, 64, 96), 50.0))
     assert ab.shape == (1, 2, 16, 24) and torch.isfinite(ab).all()
 
+    from training.export import main as export_main
+
+    shipped = tmp_path / "shipped.pt"
+    assert export_main([str(out / "last.pt"), str(shipped), "--temperature", "0.8", "--spread-tau", "0.3", "--spread-sigma", "0.1"]) == 0
+    exported = load_model(shipped, device="cpu")
+    assert (exported.config.temperature, exported.config.spread_tau, exported.config.spread_sigma) == (0.8, 0.3, 0.1)
+    assert exported.meta["spread"] == {"tau": 0.3, "sigma": 0.1, "gamma": exported.config.spread_gamma}
+
 
 def test_distributed_data_parallel_on_cpu(small_train_set: Path, tmp_path: Path) -> None:
     """Two processes with torchrun (gloo backend): the DDP path users need on several GPUs."""

@@ -24,6 +24,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--working-size", type=int, default=None, help="inference long side to ship (chosen on val)")
     p.add_argument("--region-radius", type=int, default=None, help="region-consistent decoding radius to ship (0: off)")
     p.add_argument("--region-eps", type=float, default=None, help="region-consistent decoding edge threshold to ship")
+    p.add_argument("--spread-tau", type=float, default=None, help="how alike a pixel must look to take a hint (0: off)")
+    p.add_argument("--spread-sigma", type=float, default=None, help="how far a hint reaches, share of the diagonal")
+    p.add_argument("--spread-gamma", type=float, default=None, help="how sharply the most alike hint wins")
     args = p.parse_args(argv)
     state = torch.load(args.checkpoint, map_location="cpu", weights_only=False)
     model = model_from_checkpoint(state["model"]).eval()
@@ -35,6 +38,9 @@ def main(argv: list[str] | None = None) -> int:
         model.config.region_radius = args.region_radius
     if args.region_eps is not None:
         model.config.region_eps = args.region_eps
+    for name in ("spread_tau", "spread_sigma", "spread_gamma"):
+        if getattr(args, name) is not None:
+            setattr(model.config, name, getattr(args, name))
     run_args = state.get("args", {})
     meta = {
         "version": datetime.now(timezone.utc).strftime("%Y%m%d-%H%M") + f"-s{state['step']}",
@@ -56,6 +62,7 @@ def main(argv: list[str] | None = None) -> int:
         "working_size": model.config.working_size,
         "region_radius": model.config.region_radius,
         "region_eps": model.config.region_eps,
+        "spread": {k: getattr(model.config, f"spread_{k}") for k in ("tau", "sigma", "gamma")},
     }
     Path(args.weights).parent.mkdir(parents=True, exist_ok=True)
     atomic_save(make_checkpoint(model, meta), Path(args.weights))

@@ -25,8 +25,10 @@ STRINGS = {
         "(palest yellow: {full} or more).",
     },
     "whatif.spread": {
-        "ko": "네트워크는 알려 준 색을 자기가 보기에 같은 물체인 곳으로 퍼뜨리고, 밝기가 크게 바뀌는 경계에서 멈춥니다.",
-        "en": "The network spreads the colour over what it thinks is the same object, and stops at its edges.",
+        "ko": "네트워크는 먼저 점 주변을 칠하고, 이어서 자기가 보기에 그 점과 닮은 곳으로 색을 더 멀리 퍼뜨립니다. "
+        "멀어질수록 약해지고, 생김새가 달라지는 곳에서 멈춥니다.",
+        "en": "The network first colours the spot's surroundings; then the colour spreads further over whatever "
+        "looks like the spot to the network, fading with distance, and stops where the photo looks different.",
     },
     "whatif.share": {
         "ko": "색이 눈에 띄게 바뀐 곳: 사진의 {share}%",
