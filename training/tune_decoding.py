@@ -32,8 +32,17 @@ from huerevive.progress import ProgressBar
 from training.evaluate import PSNR_CAP, find_photos, grayscale_of
 
 
-def _floats(text: str) -> list[float]:
+def parse_floats(text: str) -> list[float]:
+    """``"0.5,0.7"`` -> [0.5, 0.7]."""
     return [float(t) for t in text.split(",") if t.strip()]
+
+
+def write_report(out: Path, stem: str, report: dict, lines: list[str]) -> None:
+    """OUT/STEM.json (the figures) and OUT/STEM.md (the table), and the table on stdout."""
+    out.mkdir(parents=True, exist_ok=True)
+    (out / f"{stem}.json").write_text(json.dumps(report, indent=1), encoding="utf-8")
+    (out / f"{stem}.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    print("\n".join(lines))
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -103,7 +112,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.threads:
         torch.set_num_threads(args.threads)
     colorizer = Colorizer(load_model(args.model))
-    settings = list(itertools.product(_floats(args.temperatures), [int(r) for r in _floats(args.radii)], _floats(args.eps)))
+    settings = list(itertools.product(parse_floats(args.temperatures), [int(r) for r in parse_floats(args.radii)], parse_floats(args.eps)))
     # eps only matters with pooling: keep one per-pixel setting per temperature
     settings = [s for i, s in enumerate(settings) if s[1] > 0 or all(t[:2] != s[:2] for t in settings[:i])]
     report = {"command": shlex.join(["python", "-m", "training.tune_decoding", *raw]), "sets": {}}
@@ -121,11 +130,7 @@ def main(argv: list[str] | None = None) -> int:
                 f"| {name} | {s['psnr']:.2f} | {s['lpips']:.4f} | {s['auc']:.4f} | {s['fid']:.1f} ({s['fid'] / gray['fid']:.2f}) | {s['colourfulness']:.1f} |"
             )
         lines.append(f"| truth | | | | | {summary['truth']['colourfulness']:.1f} |")
-    out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
-    (out / "tune.json").write_text(json.dumps(report, indent=1), encoding="utf-8")
-    (out / "tune.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
-    print("\n".join(lines))
+    write_report(Path(args.out), "tune", report, lines)
     return 0
 
 

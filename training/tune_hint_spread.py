@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import itertools
-import json
 import math
 import shlex
 import sys
@@ -35,14 +34,10 @@ from huerevive.pipeline import Colorizer
 from huerevive.progress import ProgressBar
 from training.evaluate import PSNR_CAP, find_photos, grayscale_of
 from training.hints import sample_eval_hints
-from training.tune_decoding import spread
+from training.tune_decoding import parse_floats, spread, write_report
 
 RED = "#c0392b"
 FAR_SHARE = 0.35  # "far": further from the hint than this share of the photo's diagonal
-
-
-def _floats(text: str) -> list[float]:
-    return [float(t) for t in text.split(",") if t.strip()]
 
 
 def flattest_point(l_chan: np.ndarray) -> tuple[int, int]:
@@ -122,8 +117,8 @@ def main(argv: list[str] | None = None) -> int:
     if colorizer.model.hints is None:
         print("error: these weights have no hint branch (train with --hints)", file=sys.stderr)
         return 2
-    counts = sorted({int(c) for c in _floats(args.counts)} | {0})
-    settings = list(itertools.product(_floats(args.taus), _floats(args.sigmas), _floats(args.gammas)))
+    counts = sorted({int(c) for c in parse_floats(args.counts)} | {0})
+    settings = list(itertools.product(parse_floats(args.taus), parse_floats(args.sigmas), parse_floats(args.gammas)))
     # sigma and gamma do not matter without spreading: one tau=0 setting
     settings = [s for i, s in enumerate(settings) if s[0] > 0 or all(t[0] > 0 for t in settings[:i])]
     photos = spread(find_photos(Path(args.data)), args.max_images)
@@ -146,12 +141,8 @@ def main(argv: list[str] | None = None) -> int:
         base = s["psnr"]["0"]
         gains = " | ".join(f"{s['psnr'][str(c)] - base:+.2f}" for c in counts if c)
         lines.append(f"| {name} | {base:.2f} | {gains} | {s['far_mean']:.2f} | {s['far_worst']:.2f} |")
-    out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
     report = {"command": command, "data": args.data, "images": len(photos), "summary": summary}
-    (out / "tune_spread.json").write_text(json.dumps(report, indent=1), encoding="utf-8")
-    (out / "tune_spread.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
-    print("\n".join(lines))
+    write_report(Path(args.out), "tune_spread", report, lines)
     return 0
 
 
