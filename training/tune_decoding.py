@@ -37,6 +37,13 @@ def parse_floats(text: str) -> list[float]:
     return [float(t) for t in text.split(",") if t.strip()]
 
 
+def setup_colorizer(args: argparse.Namespace) -> Colorizer:
+    """The pipeline with ``args.model``'s weights (the package's if None), on ``args.threads`` threads if set."""
+    if args.threads:
+        torch.set_num_threads(args.threads)
+    return Colorizer(load_model(args.model))
+
+
 def write_report(out: Path, stem: str, report: dict, lines: list[str]) -> None:
     """OUT/STEM.json (the figures) and OUT/STEM.md (the table), and the table on stdout."""
     out.mkdir(parents=True, exist_ok=True)
@@ -109,9 +116,7 @@ def score_settings(colorizer: Colorizer, photos: list[Path], settings: list[tupl
 def main(argv: list[str] | None = None) -> int:
     raw = list(sys.argv[1:] if argv is None else argv)
     args = parse_args(raw)
-    if args.threads:
-        torch.set_num_threads(args.threads)
-    colorizer = Colorizer(load_model(args.model))
+    colorizer = setup_colorizer(args)
     settings = list(itertools.product(parse_floats(args.temperatures), [int(r) for r in parse_floats(args.radii)], parse_floats(args.eps)))
     # eps only matters with pooling: keep one per-pixel setting per temperature
     settings = [s for i, s in enumerate(settings) if s[1] > 0 or all(t[:2] != s[:2] for t in settings[:i])]

@@ -29,12 +29,11 @@ import torch.nn.functional as F
 from huerevive import metrics
 from huerevive.color import rgb_to_lab
 from huerevive.image_input import LoadedImage, load_image
-from huerevive.model_loading import load_model
 from huerevive.pipeline import Colorizer
 from huerevive.progress import ProgressBar
 from training.evaluate import PSNR_CAP, find_photos, grayscale_of
 from training.hints import sample_eval_hints
-from training.tune_decoding import parse_floats, spread, write_report
+from training.tune_decoding import parse_floats, setup_colorizer, spread, write_report
 
 RED = "#c0392b"
 FAR_SHARE = 0.35  # "far": further from the hint than this share of the photo's diagonal
@@ -111,9 +110,7 @@ def score_settings(
 def main(argv: list[str] | None = None) -> int:
     raw = list(sys.argv[1:] if argv is None else argv)
     args = parse_args(raw)
-    if args.threads:
-        torch.set_num_threads(args.threads)
-    colorizer = Colorizer(load_model(args.model))
+    colorizer = setup_colorizer(args)
     if colorizer.model.hints is None:
         print("error: these weights have no hint branch (train with --hints)", file=sys.stderr)
         return 2
