@@ -144,6 +144,8 @@ def test_deep_link_runs_the_entrypoint(browser, tmp_path: Path) -> None:
             _open(page, fresh, "colorize")
             page.get_by_role("heading", name=t("colorize.title", "en")).wait_for()
             wait_for_app_idle(page)
+            # The sidebar can render a moment after the page's heading on a fresh server's first run: wait for it.
+            page.locator('[data-testid="stSidebar"] [data-testid="stRadio"]').first.wait_for(timeout=RESULT_TIMEOUT_MS)
             assert page.locator('[data-testid="stSidebar"] [data-testid="stRadio"]').count() == 1
             assert page.get_by_text(t("footer.licence", "en")).count() == 1
             assert t("nav.explainer", "en") in page.locator('[data-testid="stSidebarNav"]').inner_text()
