@@ -1,0 +1,112 @@
+"""Two decoding candidates of issue 11, measured against the shipped decoding (automatic colour).
+
+    python -m training.compare_decoding_extras --train-data ../shared/photos/train ../shared/photos_more/train \
+        --data ../shared/photos/val:0 --data ../shared/photos_more/val:40
+
+- flip: the network also runs on the mirrored L; the two colour distributions
+  (one mirrored back) are averaged before the annealed mean;
+- mask: bins seen less than ``--mask-share`` of the time at a pixel's
+  lightness (L in steps of 10, over the training photos at 96 px) get zero
+  probability.
+Each ``--data FOLDER:N`` scores N photos spread evenly through FOLDER (0: all):
+PSNR, LPIPS, colourfulness and FID (x gray), as ``training/evaluate.py``.
+Not part of the pipeline: built in only if it wins (see docs/RESULTS.md).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+import numpy as np
+import torch
+from PIL import Image
+
+from huerevive import metrics
+from huerevive.color import lab_to_rgb_u8, rgb_to_lab
+from huerevive.decoding import annealed_mean
+from huerevive.image_input import LoadedImage, load_image
+from huerevive.pipeline import Colorizer, PreparedPhoto, guided_upsample
+from training.evaluate import find_photos, grayscale_of
+from training.tune_decoding import spread
+
+L_LEVELS = 11  # lightness 0, 10, ..., 100
+
+
+def lightness_bin_shares(photos: list[Path], centres: torch.Tensor, thumb: int = 96) -> torch.Tensor:
+    """(L_LEVELS, Q): how often each ab bin occurs at each lightness level in ``photos`` (rows sum to 1)."""
+    hist = torch.zeros(L_LEVELS, centres.shape[0], dtype=torch.float64)
+    for path in photos:
+        image = Image.open(path).convert("RGB")
+        image.thumbnail((thumb, thumb))
+        lab = rgb_to_lab(torch.from_numpy(np.asarray(image).copy()).permute(2, 0, 1).float() / 255).reshape(3, -1)
+        level = (lab[0] / 10).round().clamp(0, L_LEVELS - 1).long()
+        nearest = torch.cdist(lab[1:].T, centres).argmin(1)
+        hist.index_put_((level, nearest), torch.ones_like(level, dtype=torch.float64), accumulate=True)
+    return (hist / hist.sum(1, keepdim=True).clamp_min(1)).float()
+
+
+def decode(colorizer: Colorizer, prepared: PreparedPhoto, flip: bool, allowed: torch.Tensor | None) -> torch.Tensor:
+    """ab (1, 2, h, w) from the shipped network with the chosen extras."""
+    model = colorizer.model
+    probs = torch.softmax(model.decode(prepared.features), 1)
+    if flip:
+        mirrored = model.decode(model.encode(prepared.l_work.flip(-1)))
+        probs = 0.5 * (probs + torch.softmax(mirrored, 1).flip(-1))
+    if allowed is not None:
+        level = (prepared.l_small / 10).round().clamp(0, L_LEVELS - 1).long()[0, 0]
+        probs = probs * allowed[level].permute(2, 0, 1)[None] + 1e-12
+        probs = probs / probs.sum(1, keepdim=True)
+    return annealed_mean(probs, model.bin_centres, model.config.temperature)
+
+
+@torch.inference_mode()
+def compare(colorizer: Colorizer, photos: list[Path], allowed: torch.Tensor) -> dict[str, dict[str, float]]:
+    """Mean PSNR/LPIPS/colourfulness and FID per setting (and gray) over ``photos``."""
+    settings = {"plain": (False, None), "flip": (True, None), "mask": (False, allowed)}
+    rows: dict[str, list[tuple[float, float, float]]] = {n: [] for n in settings}
+    feats: dict[str, list[np.ndarray]] = {n: [] for n in [*settings, "gray", "truth"]}
+    for path in photos:
+        original = load_image(path).rgb
+        gray = grayscale_of(original)
+        prepared = colorizer.prepare(LoadedImage(gray, None, path.name))
+        outs = []
+        for name, (flip, mask) in settings.items():
+            ab = guided_upsample(decode(colorizer, prepared, flip, mask), prepared.l_small, prepared.l_full)
+            rgb = lab_to_rgb_u8(prepared.l_full[0, 0], ab[0])
+            outs.append(rgb)
+            rows[name].append((metrics.psnr(rgb, original), metrics.lpips_distance(rgb, original), metrics.colourfulness(rgb)))
+        for name, feat in zip(feats, metrics.inception_features([*outs, gray, original])):
+            feats[name].append(feat)
+    truth = np.stack(feats["truth"])
+    gray_fid = metrics.frechet_distance(np.stack(feats["gray"]), truth)
+    out = {}
+    for name, values in rows.items():
+        a = np.array(values)
+        fid = metrics.frechet_distance(np.stack(feats[name]), truth)
+        out[name] = {"psnr": a[:, 0].mean(), "lpips": a[:, 1].mean(), "colourfulness": a[:, 2].mean(), "fid": fid, "fid_x_gray": fid / gray_fid}
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--train-data", nargs="+", required=True, help="photos the lightness/bin table is counted on")
+    p.add_argument("--data", action="append", required=True, help="FOLDER:N validation photos (N 0: all)")
+    p.add_argument("--mask-share", type=float, default=1e-4)
+    args = p.parse_args(argv)
+    colorizer = Colorizer()
+    train = [photo for folder in args.train_data for photo in find_photos(Path(folder))]
+    allowed = (lightness_bin_shares(train, colorizer.model.bin_centres) > args.mask_share).float()
+    for item in args.data:
+        folder, _, count = item.rpartition(":")
+        photos = spread(find_photos(Path(folder)), int(count))
+        print(f"\n{folder} ({len(photos)} photos)")
+        for name, s in compare(colorizer, photos, allowed).items():
+            print(f"{name:6s} PSNR {s['psnr']:.2f} LPIPS {s['lpips']:.4f} colourfulness {s['colourfulness']:.1f} "
+                  f"FID {s['fid']:.1f} ({s['fid_x_gray']:.3f} x gray)", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
