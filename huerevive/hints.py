@@ -8,6 +8,7 @@ hint and what is wrong with it, before any work is done.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from collections.abc import Iterable, Sequence
@@ -41,9 +42,9 @@ class Hint:
     def hex(self) -> str:
         return "#{:02x}{:02x}{:02x}".format(*self.rgb)
 
-    @property
+    @functools.cached_property
     def ab(self) -> tuple[float, float]:
-        """The colour's a and b (CIE Lab, D65)."""
+        """The colour's a and b (CIE Lab, D65); converted once per hint (the network and the spreading both use it)."""
         lab = rgb_to_lab(torch.tensor(self.rgb, dtype=torch.float32).view(3, 1, 1) / 255.0)
         return float(lab[1, 0, 0]), float(lab[2, 0, 0])
 

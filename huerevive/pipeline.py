@@ -15,6 +15,7 @@ optionally at a smaller display size.
 
 from __future__ import annotations
 
+import functools
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -108,6 +109,11 @@ class PreparedPhoto:
     l_small: torch.Tensor  # (1, 1, h/4, w/4), the ab map's size
     features: list[torch.Tensor]
 
+    @functools.cached_property
+    def looks(self) -> torch.Tensor:
+        """What each ab-map pixel looks like to the encoder (for spreading hints); computed on the first hint only."""
+        return look_alike_features(self.features)
+
 
 def _display_l(l_full: torch.Tensor, max_side: int | None) -> torch.Tensor:
     """L at most ``max_side`` pixels on the long side (area-averaged), or unchanged."""
@@ -163,8 +169,7 @@ class Colorizer:
         ab = decode_ab(logits, model.bin_centres, cfg.temperature, prepared.l_small, cfg.region_radius, cfg.region_eps)
         points = hint_points(hints, photo_size, ab.shape[-2:])
         colours = torch.tensor([hint.ab for hint in hints], device=ab.device)
-        looks = look_alike_features(prepared.features)
-        return spread_hints(ab, looks, points, colours, cfg.spread_tau, cfg.spread_sigma, cfg.spread_gamma)
+        return spread_hints(ab, prepared.looks, points, colours, cfg.spread_tau, cfg.spread_sigma, cfg.spread_gamma)
 
     @torch.inference_mode()
     def colorize_prepared(
