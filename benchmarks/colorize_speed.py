@@ -8,12 +8,15 @@ times depend on the machine's load):
    fresh child process, so the figure is not polluted by the other steps);
 2. scikit-image's rgb2lab + lab2rgb at the same size (the colour maths alone);
 3. network forward at the working resolution next to the 54-M-parameter
-   pix2pix U-Net of the original prototype.
+   pix2pix U-Net of the original prototype;
+4. end-to-end with test-time flip averaging switched the other way than the
+   shipped weights have it (what the flip costs).
 """
 
 from __future__ import annotations
 
 import argparse
+import copy
 import json
 import resource
 import statistics
@@ -111,6 +114,17 @@ def main() -> None:
         f"network forward: ours ({n_ours:.1f} M params) at {work_w}x{work_h}: {statistics.median(t_ours) * 1000:.0f} ms; "
         f"pix2pix U-Net ({n_proto:.1f} M params) at {side}x{side}: {statistics.median(t_proto) * 1000:.0f} ms "
         f"-> ours {statistics.median(t_proto) / statistics.median(t_ours):.1f}x faster"
+    )
+    toggled = copy.deepcopy(colorizer.model)
+    toggled.config.flip_average = not toggled.config.flip_average
+    other = Colorizer(toggled)
+    other.colorize(photo[:256, :256])
+    e2e_other = timed(lambda: other.colorize(photo), args.repeats)
+    on, off = (e2e, e2e_other) if colorizer.model.config.flip_average else (e2e_other, e2e)
+    shipped = "on" if colorizer.model.config.flip_average else "off"
+    print(
+        f"flip averaging (shipped {shipped}): on {statistics.median(on):.2f} s, off {statistics.median(off):.2f} s "
+        f"-> it costs {statistics.median(on) / statistics.median(off):.2f}x end to end"
     )
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"(this benchmark process peaked at {peak:.0f} MB)")

@@ -6,8 +6,12 @@ different sides of the doubt. ``region_pool`` first averages the
 distributions over the region each pixel belongs to (an edge-aware guided
 filter, He & Sun 2013, with the lightness as guide), so a region agrees on
 one mixture, and only then takes the annealed mean (Zhang et al. 2016).
-Pure functions on tensors; the pooling strength ships with the weights
-(``NetConfig.region_radius`` / ``region_eps``, chosen on validation photos).
+With test-time flip averaging the network also sees the mirrored photo and
+the two distributions (one mirrored back) are averaged first: two looks at
+each object, so a doubt that one look resolves the other way cancels.
+Pure functions on tensors; the pooling strength and the flip ship with the
+weights (``NetConfig.region_radius`` / ``region_eps`` / ``flip_average``,
+chosen on validation photos).
 """
 
 from __future__ import annotations
@@ -63,13 +67,21 @@ def decode_ab(
     guide: torch.Tensor | None = None,
     radius: int = 0,
     eps: float = 50.0,
+    mirrored_logits: torch.Tensor | None = None,
 ) -> torch.Tensor:
     """Logits (B, Q, h, w) -> ab (B, 2, h, w) in Lab units.
 
+    ``mirrored_logits``: the network's logits for the left-right mirrored
+    input; its distributions are mirrored back and averaged with these.
     With a ``guide`` (B, 1, h, w) and ``radius`` > 0 the distributions are
-    region-pooled first; otherwise this equals the per-pixel annealed mean.
+    region-pooled next. With neither this equals the per-pixel annealed mean.
     """
-    if guide is None or radius <= 0:
+    pooling = guide is not None and radius > 0
+    if mirrored_logits is None and not pooling:
         return decode_annealed_mean(logits, centres, temperature)
     probs = torch.softmax(logits, dim=1)
-    return annealed_mean(region_pool(probs, guide, radius, eps), centres, temperature)
+    if mirrored_logits is not None:
+        probs = 0.5 * (probs + torch.softmax(mirrored_logits, dim=1).flip(-1))
+    if pooling:
+        probs = region_pool(probs, guide, radius, eps)
+    return annealed_mean(probs, centres, temperature)

@@ -108,6 +108,7 @@ class PreparedPhoto:
     l_work: torch.Tensor  # (1, 1, h, w), the network's input
     l_small: torch.Tensor  # (1, 1, h/4, w/4), the ab map's size
     features: list[torch.Tensor]
+    mirrored_features: list[torch.Tensor] | None = None  # of the mirrored l_work, with flip averaging
 
     @functools.cached_property
     def looks(self) -> torch.Tensor:
@@ -149,24 +150,31 @@ class Colorizer:
         l_pooled = F.avg_pool2d(l_full, factor) if factor > 1 else l_full  # cheap first step for big photos
         l_work = F.interpolate(l_pooled, size=(work_h, work_w), mode="bilinear", antialias=True, align_corners=False)
         l_small = F.interpolate(l_work, size=(work_h // 4, work_w // 4), mode="area")
-        return PreparedPhoto(loaded, l_full, l_work, l_small, self.model.encode(l_work))
+        mirrored = self.model.encode(l_work.flip(-1)) if self.model.config.flip_average else None
+        return PreparedPhoto(loaded, l_full, l_work, l_small, self.model.encode(l_work), mirrored)
 
     @torch.inference_mode()
     def predict_ab_prepared(self, prepared: PreparedPhoto, hints: list[Hint] | None = None) -> torch.Tensor:
         """ab (1, 2, h/4, w/4) at the ab map's resolution, region-consistently decoded.
 
-        Hints enter the network, then spread over the pixels that look like
-        their spots (``huerevive.hint_spreading``).
+        Hints enter the network (mirrored, its mirrored pass too, when the
+        weights ship flip averaging), then spread over the pixels that look
+        like their spots (``huerevive.hint_spreading``).
         """
         model = self.model
         cfg = model.config
-        if not hints:
-            logits = model.decode(prepared.features)
-            return decode_ab(logits, model.bin_centres, cfg.temperature, prepared.l_small, cfg.region_radius, cfg.region_eps)
         photo_size = prepared.l_full.shape[-2:]
-        hint_ab, hint_mask = hint_maps(hints, photo_size, prepared.l_work.shape[-2:], self.device)
+        hint_ab, hint_mask = hint_maps(hints, photo_size, prepared.l_work.shape[-2:], self.device) if hints else (None, None)
         logits = model.decode(prepared.features, hint_ab, hint_mask)
-        ab = decode_ab(logits, model.bin_centres, cfg.temperature, prepared.l_small, cfg.region_radius, cfg.region_eps)
+        mirrored = None
+        if prepared.mirrored_features is not None:
+            flipped = (hint_ab.flip(-1), hint_mask.flip(-1)) if hints else (None, None)
+            mirrored = model.decode(prepared.mirrored_features, *flipped)
+        ab = decode_ab(
+            logits, model.bin_centres, cfg.temperature, prepared.l_small, cfg.region_radius, cfg.region_eps, mirrored
+        )
+        if not hints:
+            return ab
         points = hint_points(hints, photo_size, ab.shape[-2:])
         colours = torch.tensor([hint.ab for hint in hints], device=ab.device)
         return spread_hints(ab, prepared.looks, points, colours, cfg.spread_tau, cfg.spread_sigma, cfg.spread_gamma)

@@ -71,3 +71,26 @@ def test_any_radius_works_on_a_tiny_map(radius: int) -> None:
     logits = torch.randn(1, len(CENTRES), 3, 4)
     out = decode_ab(logits, CENTRES, 0.4, torch.full((1, 1, 3, 4), 40.0), radius=radius)
     assert out.shape == (1, 2, 3, 4) and torch.isfinite(out).all()
+
+
+def test_flip_averaging_of_a_mirror_symmetric_prediction_changes_nothing() -> None:
+    logits = torch.randn(1, len(CENTRES), 6, 7)
+    assert torch.allclose(decode_ab(logits, CENTRES, 0.5, mirrored_logits=logits.flip(-1)), decode_ab(logits, CENTRES, 0.5), atol=1e-4)
+
+
+def test_flip_averaging_mixes_the_two_looks_half_and_half() -> None:
+    red, green = _nearest_bin(60, 40), _nearest_bin(-50, 40)
+    sure_red = torch.full((1, len(CENTRES), 4, 5), -30.0)
+    sure_red[0, red] = 10.0
+    sure_green = torch.full_like(sure_red, -30.0)
+    sure_green[0, green] = 10.0
+    # At T = 1 the annealed mean is the plain mean: halfway between the two bin centres.
+    out = decode_ab(sure_red, CENTRES, 1.0, mirrored_logits=sure_green)
+    expected = (CENTRES[red] + CENTRES[green]) / 2
+    assert torch.allclose(out[0].permute(1, 2, 0), expected.expand(4, 5, 2), atol=1e-3)
+    # The mirrored look is mirrored back before averaging: column 0 is paired with the mirrored map's column 4.
+    half = sure_red.clone()
+    half[0, :, :, 3:] = sure_green[0, :, :, 3:]  # red in columns 0-2, green in 3-4
+    out = decode_ab(half, CENTRES, 1.0, mirrored_logits=half)
+    assert torch.allclose(out[0, :, :, 0].T, expected.expand(4, 2), atol=1e-3)  # red + green
+    assert torch.allclose(out[0, :, :, 2].T, CENTRES[red].expand(4, 2), atol=1e-3)  # red + red (the middle)

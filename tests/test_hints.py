@@ -253,3 +253,18 @@ def test_cli_hints_need_a_single_photo(gray_photo: Path, tmp_path: Path, capsys)
     assert main(["colorize", str(gray_photo.parent), "-o", str(tmp_path / "o"), "--hint", f"1,1,{RED}"]) == 2
     assert "single photo" in capsys.readouterr().err
     assert main(["colorize", str(gray_photo), str(gray_photo), "-o", str(tmp_path / "o"), "--hint", f"1,1,{RED}"]) == 2
+
+
+@pytest.mark.slow
+def test_hints_work_with_and_without_flip_averaging(hinted, colorizer) -> None:
+    """The hint maps are mirrored for the mirrored pass: with the flip on or off the spot takes the hint's hue."""
+    gray, auto, result, (x, y) = hinted
+    results = []
+    for on in (True, False):
+        model = copy.deepcopy(colorizer.model)
+        model.config.flip_average = on
+        out = Colorizer(model).colorize_detailed(gray, hints=[(x, y, RED)])
+        a, b = out.ab[:, y - 3 : y + 4, x - 3 : x + 4].reshape(2, -1).mean(1)
+        assert math.hypot(a, b) > 15 and _hue_gap(_hue(a, b), _hue(*Hint(0, 0, parse_color(RED)).ab)) <= 30
+        results.append(out.ab)
+    assert 0.0 < np.abs(results[0] - results[1]).mean() < 5.0  # the flip changes the result, a little

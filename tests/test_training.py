@@ -88,10 +88,23 @@ def test_train_resume_and_export(small_train_set: Path, tmp_path: Path) -> None:
     from training.export import main as export_main
 
     shipped = tmp_path / "shipped.pt"
-    assert export_main([str(out / "last.pt"), str(shipped), "--temperature", "0.8", "--spread-tau", "0.3", "--spread-sigma", "0.1"]) == 0
+    assert export_main([str(out / "last.pt"), str(shipped), "--temperature", "0.8", "--spread-tau", "0.3", "--spread-sigma", "0.1",
+                        "--flip-average", "on"]) == 0
     exported = load_model(shipped, device="cpu")
     assert (exported.config.temperature, exported.config.spread_tau, exported.config.spread_sigma) == (0.8, 0.3, 0.1)
     assert exported.meta["spread"] == {"tau": 0.3, "sigma": 0.1, "gamma": exported.config.spread_gamma}
+    assert exported.config.flip_average is True and exported.meta["flip_average"] is True
+    assert model.config.flip_average is False  # the training run's own export: no flip unless asked
+
+    # A package weights file re-exported with new decoding settings: same weights, training record kept, new version.
+    again = tmp_path / "again.pt"
+    assert export_main([str(shipped), str(again), "--flip-average", "off", "--temperature", "0.7"]) == 0
+    reexported = load_model(again, device="cpu")
+    assert (reexported.config.flip_average, reexported.config.temperature) == (False, 0.7)
+    assert reexported.meta["reexported_from"] == exported.meta["version"] != reexported.meta["version"]
+    assert reexported.meta["steps"] == 8
+    assert reexported.meta["temperature"] == 0.7 and reexported.meta["spread"] == exported.meta["spread"]
+    assert all(torch.equal(a, b) for a, b in zip(reexported.state_dict().values(), exported.state_dict().values()))
 
 
 def test_distributed_data_parallel_on_cpu(small_train_set: Path, tmp_path: Path) -> None:
@@ -184,3 +197,26 @@ def test_a_hint_mean_of_one_gives_exactly_one_hint_per_photo() -> None:
     lab = torch.rand(6, 3, 32, 32) * 50
     _, mask = simulate_hint_maps(lab, torch.Generator().manual_seed(0), p_none=0.0, mean_hints=1.0, max_patch=1)
     assert mask.sum((1, 2, 3)).tolist() == [1.0] * 6
+
+
+def test_adversarial_fine_tune_keeps_its_critic_across_resume(small_train_set: Path, tmp_path: Path) -> None:
+    out = tmp_path / "adv"
+    first = _train("--data", str(small_train_set), "--out", str(out), "--max-steps", "3", "--adv-weight", "0.3")
+    assert first.returncode == 0, first.stderr[-3000:]
+    state = torch.load(out / "last.pt", weights_only=False)
+    assert {"critic", "critic_optimizer"} <= state.keys() and state["args"]["adv_weight"] == 0.3
+    assert "(critic " in (out / "train.log").read_text()  # both losses are logged
+    critic_before = {k: v.clone() for k, v in state["critic"].items()}
+
+    weights = tmp_path / "adv.pt"
+    second = _train("--data", str(small_train_set), "--out", str(out), "--resume", "--max-steps", "5",
+                    "--adv-weight", "0.3", "--export", str(weights))
+    assert second.returncode == 0, second.stderr[-3000:]
+    critic_after = torch.load(out / "last.pt", weights_only=False)["critic"]
+    # Resumed (same keys, same shapes) and trained further (weights moved).
+    assert critic_after.keys() == critic_before.keys()
+    assert any(not torch.equal(critic_after[k], critic_before[k]) for k in critic_before if critic_before[k].is_floating_point())
+    assert load_model(weights, device="cpu").meta["adv_weight"] == 0.3
+
+    plain = _train("--data", str(small_train_set), "--out", str(tmp_path / "plain"), "--max-steps", "1")
+    assert plain.returncode == 0 and "critic" not in torch.load(tmp_path / "plain" / "last.pt", weights_only=False)

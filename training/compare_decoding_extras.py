@@ -4,18 +4,21 @@
         --data ../shared/photos/val:0 --data ../shared/photos_more/val:40
 
 - flip: the network also runs on the mirrored L; the two colour distributions
-  (one mirrored back) are averaged before the annealed mean;
+  (one mirrored back) are averaged before the annealed mean (as the pipeline
+  does for weights exported with ``--flip-average on``);
 - mask: bins seen less than ``--mask-share`` of the time at a pixel's
   lightness (L in steps of 10, over the training photos at 96 px) get zero
   probability.
 Each ``--data FOLDER:N`` scores N photos spread evenly through FOLDER (0: all):
 PSNR, LPIPS, colourfulness and FID (x gray), as ``training/evaluate.py``.
-Not part of the pipeline: built in only if it wins (see docs/RESULTS.md).
+``--model`` scores other weights than the shipped ones; "plain" is always
+their decoding without the flip. The mask is not part of the pipeline.
 """
 
 from __future__ import annotations
 
 import argparse
+import copy
 import sys
 from pathlib import Path
 
@@ -25,8 +28,9 @@ from PIL import Image
 
 from huerevive import metrics
 from huerevive.color import lab_to_rgb_u8, rgb_to_lab
-from huerevive.decoding import annealed_mean
+from huerevive.decoding import annealed_mean, decode_ab
 from huerevive.image_input import LoadedImage, load_image
+from huerevive.model_loading import load_model
 from huerevive.pipeline import Colorizer, PreparedPhoto, guided_upsample
 from training.evaluate import find_photos, grayscale_of
 from training.tune_decoding import spread
@@ -48,16 +52,15 @@ def lightness_bin_shares(photos: list[Path], centres: torch.Tensor, thumb: int =
 
 
 def decode(colorizer: Colorizer, prepared: PreparedPhoto, flip: bool, allowed: torch.Tensor | None) -> torch.Tensor:
-    """ab (1, 2, h, w) from the shipped network with the chosen extras."""
+    """ab (1, 2, h, w) from the colorizer's network with the chosen extras (the mask without the flip)."""
     model = colorizer.model
-    probs = torch.softmax(model.decode(prepared.features), 1)
-    if flip:
-        mirrored = model.decode(model.encode(prepared.l_work.flip(-1)))
-        probs = 0.5 * (probs + torch.softmax(mirrored, 1).flip(-1))
-    if allowed is not None:
-        level = (prepared.l_small / 10).round().clamp(0, L_LEVELS - 1).long()[0, 0]
-        probs = probs * allowed[level].permute(2, 0, 1)[None] + 1e-12
-        probs = probs / probs.sum(1, keepdim=True)
+    logits = model.decode(prepared.features)
+    if allowed is None:
+        mirrored = model.decode(model.encode(prepared.l_work.flip(-1))) if flip else None
+        return decode_ab(logits, model.bin_centres, model.config.temperature, mirrored_logits=mirrored)
+    level = (prepared.l_small / 10).round().clamp(0, L_LEVELS - 1).long()[0, 0]
+    probs = torch.softmax(logits, 1) * allowed[level].permute(2, 0, 1)[None] + 1e-12
+    probs = probs / probs.sum(1, keepdim=True)
     return annealed_mean(probs, model.bin_centres, model.config.temperature)
 
 
@@ -94,8 +97,11 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--train-data", nargs="+", required=True, help="photos the lightness/bin table is counted on")
     p.add_argument("--data", action="append", required=True, help="FOLDER:N validation photos (N 0: all)")
     p.add_argument("--mask-share", type=float, default=1e-4)
+    p.add_argument("--model", default=None, help="weights file (default: the shipped weights)")
     args = p.parse_args(argv)
-    colorizer = Colorizer()
+    model = copy.deepcopy(load_model(args.model) if args.model else load_model())  # the loader's copy stays as shipped
+    model.config.flip_average = False  # "plain" is without the flip; prepare() then skips the mirrored pass
+    colorizer = Colorizer(model)
     train = [photo for folder in args.train_data for photo in find_photos(Path(folder))]
     allowed = (lightness_bin_shares(train, colorizer.model.bin_centres) > args.mask_share).float()
     for item in args.data:

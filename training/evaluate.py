@@ -465,6 +465,7 @@ def main(argv: list[str] | None = None) -> int:
             "temperature": model.config.temperature,
             "region_radius": model.config.region_radius,
             "region_eps": model.config.region_eps,
+            "flip_average": model.config.flip_average,
             "max_images": args.max_images,
             "truth": not args.no_truth,
             "weights": str(args.model) if args.model else "package default",

@@ -1,35 +1,45 @@
 """Export a training checkpoint as the package's weights file.
 
     python -m training.export runs/main/last.pt huerevive/weights/colornet.pt
+    python -m training.export huerevive/weights/colornet.pt new.pt --flip-average on
+
+Given a package weights file instead of a training checkpoint, it re-exports
+the same weights with the new decoding settings (its training record kept,
+a new version, ``reexported_from`` naming the old one).
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
+import json
 import sys
 from datetime import datetime, timezone
 from pathlib import Path
 
 import torch
 
-from huerevive.model_loading import make_checkpoint, model_from_checkpoint
+from huerevive.model_loading import CHECKPOINT_FORMAT, make_checkpoint, model_from_checkpoint
 from training.train import atomic_save
 
 
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("checkpoint", help="OUT/last.pt of a training run")
+    p.add_argument("checkpoint", help="OUT/last.pt of a training run, or a package weights file to re-export")
     p.add_argument("weights", help="where to write the package weights file")
     p.add_argument("--temperature", type=float, default=None, help="decode temperature to ship (chosen on val)")
     p.add_argument("--working-size", type=int, default=None, help="inference long side to ship (chosen on val)")
     p.add_argument("--region-radius", type=int, default=None, help="region-consistent decoding radius to ship (0: off)")
     p.add_argument("--region-eps", type=float, default=None, help="region-consistent decoding edge threshold to ship")
+    p.add_argument("--flip-average", choices=("on", "off"), default=None,
+                   help="test-time flip averaging to ship (one more network pass)")
     p.add_argument("--spread-tau", type=float, default=None, help="how alike a pixel must look to take a hint (0: off)")
     p.add_argument("--spread-sigma", type=float, default=None, help="how far a hint reaches, share of the diagonal")
     p.add_argument("--spread-gamma", type=float, default=None, help="how sharply the most alike hint wins")
     args = p.parse_args(argv)
     state = torch.load(args.checkpoint, map_location="cpu", weights_only=False)
-    model = model_from_checkpoint(state["model"]).eval()
+    weights_file = isinstance(state, dict) and state.get("format") == CHECKPOINT_FORMAT
+    model = model_from_checkpoint(state if weights_file else state["model"]).eval()
     if args.temperature is not None:
         model.config.temperature = args.temperature
     if args.working_size is not None:
@@ -38,12 +48,46 @@ def main(argv: list[str] | None = None) -> int:
         model.config.region_radius = args.region_radius
     if args.region_eps is not None:
         model.config.region_eps = args.region_eps
+    if args.flip_average is not None:
+        model.config.flip_average = args.flip_average == "on"
     for name in ("spread_tau", "spread_sigma", "spread_gamma"):
         if getattr(args, name) is not None:
             setattr(model.config, name, getattr(args, name))
+    decoding = {
+        "temperature": model.config.temperature,
+        "working_size": model.config.working_size,
+        "region_radius": model.config.region_radius,
+        "region_eps": model.config.region_eps,
+        "flip_average": model.config.flip_average,
+        "spread": {k: getattr(model.config, f"spread_{k}") for k in ("tau", "sigma", "gamma")},
+    }
+    meta = reexport_meta(state["meta"], decoding) if weights_file else training_meta(state, decoding)
+    Path(args.weights).parent.mkdir(parents=True, exist_ok=True)
+    atomic_save(make_checkpoint(model, meta), Path(args.weights))
+    print(f"wrote {args.weights}: {meta}")
+    return 0
+
+
+def _version(step: int) -> str:
+    return datetime.now(timezone.utc).strftime("%Y%m%d-%H%M") + f"-s{step}"
+
+
+def reexport_meta(old: dict, decoding: dict) -> dict:
+    """The old weights file's record with new decoding settings and a new version (caches key on it).
+
+    The version ends in a digest of the decoding settings, so two re-exports
+    in the same minute with different settings still differ.
+    """
+    digest = hashlib.sha256(json.dumps(decoding, sort_keys=True).encode("utf-8")).hexdigest()[:6]
+    version = f"{_version(int(old.get('steps', 0)))}-d{digest}"
+    return {**old, **decoding, "version": version, "reexported_from": old.get("version")}
+
+
+def training_meta(state: dict, decoding: dict) -> dict:
+    """What a training checkpoint says about how its weights were trained, plus the decoding to ship."""
     run_args = state.get("args", {})
-    meta = {
-        "version": datetime.now(timezone.utc).strftime("%Y%m%d-%H%M") + f"-s{state['step']}",
+    return {
+        "version": _version(state["step"]),
         "trained": True,
         "steps": state["step"],
         "epochs": state["epoch"],
@@ -57,17 +101,10 @@ def main(argv: list[str] | None = None) -> int:
         "crop": run_args.get("crop"),
         "batch_size": run_args.get("batch_size"),
         "rebalance_mix": run_args.get("rebalance_mix"),
+        "adv_weight": run_args.get("adv_weight", 0.0),
         "pretrained_encoder": not run_args.get("no_pretrained", False),
-        "temperature": model.config.temperature,
-        "working_size": model.config.working_size,
-        "region_radius": model.config.region_radius,
-        "region_eps": model.config.region_eps,
-        "spread": {k: getattr(model.config, f"spread_{k}") for k in ("tau", "sigma", "gamma")},
+        **decoding,
     }
-    Path(args.weights).parent.mkdir(parents=True, exist_ok=True)
-    atomic_save(make_checkpoint(model, meta), Path(args.weights))
-    print(f"wrote {args.weights}: {meta}")
-    return 0
 
 
 if __name__ == "__main__":

@@ -33,6 +33,7 @@ from huerevive.color import lab_to_rgb
 from huerevive.model_loading import make_checkpoint, model_from_checkpoint, read_checkpoint
 from huerevive.network import ColorNet, NetConfig
 from huerevive.progress import format_seconds
+from training.adversarial import PatchCritic, colorizer_adv_loss, critic_loss
 from training.data import (
     GRAY_CHROMA,
     PhotoSet,
@@ -106,6 +107,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--loss", choices=("ce", "l1"), default="ce",
                    help="ce: rebalanced cross-entropy over ab bins; l1: L1 on the expected ab (the regression baseline)")
     p.add_argument("--rebalance-mix", type=float, default=0.5, help="0: full rebalancing, 1: none")
+    p.add_argument("--adv-weight", type=float, default=0.0,
+                   help="weight of a PatchGAN critic's loss next to the cross-entropy (0: no critic); for a short fine-tune")
+    p.add_argument("--adv-lr", type=float, default=2e-4, help="the critic's learning rate")
     p.add_argument("--no-pretrained", action="store_true", help="random encoder instead of ImageNet")
     p.add_argument("--freeze-blocks", type=int, default=3, help="keep the stem and this many first encoder blocks fixed")
     p.add_argument("--snapshot-steps", type=int, default=0, help="also keep OUT/step_N.pt every N steps (for comparisons)")
@@ -290,6 +294,13 @@ def main(argv: list[str] | None = None) -> int:
         step, epoch, total_seconds = state["step"], state["epoch"], state["total_seconds"]
         history = state.get("history", [])
         run.log(out, f"resumed at step {step}, epoch {epoch}, {format_seconds(total_seconds)} trained so far")
+    critic, critic_opt = None, None
+    if args.adv_weight > 0:
+        critic = PatchCritic().to(run.device).train()
+        critic_opt = torch.optim.Adam(critic.parameters(), lr=args.adv_lr, betas=(0.5, 0.999))
+        if state is not None and "critic" in state:
+            critic.load_state_dict(state["critic"])
+            critic_opt.load_state_dict(state["critic_optimizer"])
     net = torch.nn.parallel.DistributedDataParallel(model) if run.distributed else model
     centres_dev = model.bin_centres
 
@@ -314,6 +325,7 @@ def main(argv: list[str] | None = None) -> int:
                 "total_seconds": total_seconds + time.monotonic() - start,
                 "history": history,
                 "args": vars(args),
+                **({"critic": critic.state_dict(), "critic_optimizer": critic_opt.state_dict()} if critic else {}),
             },
             ckpt_path,
         )
@@ -337,6 +349,18 @@ def main(argv: list[str] | None = None) -> int:
             loss = weighted_ce(logits, target_ab, centres_dev, weights_dev)
         else:
             loss = l1_expected_ab(logits, target_ab, centres_dev)
+        adv_note = ""
+        if critic is not None:
+            # The critic sees the colour as it will be shown: the annealed mean at the shipped temperature.
+            l_small = F.avg_pool2d(lab[:, :1], STRIDE)
+            fake_ab = decode_annealed_mean(logits, centres_dev, model.config.temperature)
+            d_loss = critic_loss(critic, l_small, target_ab, fake_ab.detach())
+            critic_opt.zero_grad(set_to_none=True)
+            d_loss.backward()
+            critic_opt.step()
+            g_loss = colorizer_adv_loss(critic, l_small, fake_ab)
+            loss = loss + args.adv_weight * g_loss
+            adv_note = f" (critic {d_loss.item():.3f}, adv {g_loss.item():.3f})"
         opt.zero_grad(set_to_none=True)
         loss.backward()
         opt.step()
@@ -348,7 +372,7 @@ def main(argv: list[str] | None = None) -> int:
             left = args.time_budget - (time.monotonic() - start)
             run.log(
                 out,
-                f"step {step} epoch {epoch} loss {loss.item():.3f} | {per_step:.2f} s/step | "
+                f"step {step} epoch {epoch} loss {loss.item():.3f}{adv_note} | {per_step:.2f} s/step | "
                 f"elapsed {format_seconds(time.monotonic() - start)} | ETA {format_seconds(left)} (budget)",
             )
         if step % steps_per_epoch == 0:
@@ -409,6 +433,7 @@ def export(model: ColorNet, args: argparse.Namespace, step: int, epoch: int, sec
         "batch_size": args.batch_size,
         "rebalance_mix": args.rebalance_mix,
         "loss": args.loss,
+        "adv_weight": args.adv_weight,
         "hints": args.hints,
         "pretrained_encoder": not args.no_pretrained,
         "config": asdict(model.config),
