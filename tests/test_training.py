@@ -16,7 +16,7 @@ import torch
 from conftest import REPO
 from huerevive.model_loading import load_model
 from training.data import load_photo_set, read_holdout
-from training.train import lr_factor, parse_args, parse_duration
+from training.train import lr_factor, parse_args, parse_duration, target_colours
 
 pytestmark = pytest.mark.slow
 
@@ -220,3 +220,24 @@ def test_adversarial_fine_tune_keeps_its_critic_across_resume(small_train_set: P
 
     plain = _train("--data", str(small_train_set), "--out", str(tmp_path / "plain"), "--max-steps", "1")
     assert plain.returncode == 0 and "critic" not in torch.load(tmp_path / "plain" / "last.pt", weights_only=False)
+
+
+def test_target_colours_are_pooled_and_saturated() -> None:
+    lab = torch.zeros(1, 3, 8, 12)
+    lab[:, 0], lab[:, 1], lab[:, 2] = 50.0, 10.0, -20.0
+    lab[:, 1, :4, :4] = 30.0  # one 4x4 cell redder
+    out = target_colours(lab, 1.15)
+    assert out.shape == (1, 2, 2, 3)
+    assert torch.allclose(out[0, :, 0, 0], torch.tensor([34.5, -23.0]))
+    assert torch.allclose(out[0, :, 1, 2], torch.tensor([11.5, -23.0]))
+    assert torch.equal(target_colours(lab), torch.nn.functional.avg_pool2d(lab[:, 1:], 4))
+
+
+def test_saturated_targets_are_recorded_in_the_weights(small_train_set: Path, tmp_path: Path) -> None:
+    from training.export import main as export_main
+
+    out = tmp_path / "sat"
+    run = _train("--data", str(small_train_set), "--out", str(out), "--max-steps", "1", "--target-saturation", "1.15")
+    assert run.returncode == 0, run.stderr[-3000:]
+    assert export_main([str(out / "last.pt"), str(tmp_path / "sat.pt")]) == 0
+    assert load_model(tmp_path / "sat.pt", device="cpu").meta["target_saturation"] == 1.15

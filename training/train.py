@@ -107,6 +107,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--loss", choices=("ce", "l1"), default="ce",
                    help="ce: rebalanced cross-entropy over ab bins; l1: L1 on the expected ab (the regression baseline)")
     p.add_argument("--rebalance-mix", type=float, default=0.5, help="0: full rebalancing, 1: none")
+    p.add_argument("--target-saturation", type=float, default=1.0,
+                   help="scale the training photos' chroma by this before encoding the targets (mildly >1 fights dullness)")
     p.add_argument("--adv-weight", type=float, default=0.0,
                    help="weight of a PatchGAN critic's loss next to the cross-entropy (0: no critic); for a short fine-tune")
     p.add_argument("--adv-lr", type=float, default=2e-4, help="the critic's learning rate")
@@ -161,6 +163,11 @@ def bin_histogram(photos: PhotoSet, centres: torch.Tensor) -> torch.Tensor:
         ab = rgb_to_lab(small)[1:].reshape(2, -1).T
         counts += torch.bincount(torch.cdist(ab, centres).argmin(1), minlength=len(centres)).float()
     return counts / counts.sum()
+
+
+def target_colours(lab: torch.Tensor, saturation: float = 1.0) -> torch.Tensor:
+    """Lab crops (B, 3, H, W) -> the ab the network should predict (B, 2, H/4, W/4), chroma times ``saturation``."""
+    return F.avg_pool2d(lab[:, 1:], STRIDE) * saturation
 
 
 def weighted_ce(logits: torch.Tensor, ab: torch.Tensor, centres: torch.Tensor, weights: torch.Tensor) -> torch.Tensor:
@@ -344,7 +351,7 @@ def main(argv: list[str] | None = None) -> int:
             logits = net(l_in, hint_ab, hint_mask)
         else:
             logits = net(l_in)
-        target_ab = F.avg_pool2d(lab[:, 1:], STRIDE)
+        target_ab = target_colours(lab, args.target_saturation)
         if args.loss == "ce":
             loss = weighted_ce(logits, target_ab, centres_dev, weights_dev)
         else:
@@ -434,6 +441,7 @@ def export(model: ColorNet, args: argparse.Namespace, step: int, epoch: int, sec
         "rebalance_mix": args.rebalance_mix,
         "loss": args.loss,
         "adv_weight": args.adv_weight,
+        "target_saturation": args.target_saturation,
         "hints": args.hints,
         "pretrained_encoder": not args.no_pretrained,
         "config": asdict(model.config),
