@@ -303,6 +303,7 @@ def main(argv: list[str] | None = None) -> int:
         run.log(out, f"resumed at step {step}, epoch {epoch}, {format_seconds(total_seconds)} trained so far")
     critic, critic_opt = None, None
     if args.adv_weight > 0:
+        # Not wrapped in DDP: under torchrun each rank trains its own critic on its own crops (untested at scale).
         critic = PatchCritic().to(run.device).train()
         critic_opt = torch.optim.Adam(critic.parameters(), lr=args.adv_lr, betas=(0.5, 0.999))
         if state is not None and "critic" in state:
