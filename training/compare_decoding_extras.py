@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import copy
+import dataclasses
 import sys
 from pathlib import Path
 
@@ -28,7 +29,7 @@ from PIL import Image
 
 from huerevive import metrics
 from huerevive.color import lab_to_rgb_u8, rgb_to_lab
-from huerevive.decoding import annealed_mean, decode_ab
+from huerevive.decoding import annealed_mean
 from huerevive.image_input import LoadedImage, load_image
 from huerevive.model_loading import load_model
 from huerevive.pipeline import Colorizer, PreparedPhoto, guided_upsample
@@ -54,10 +55,10 @@ def lightness_bin_shares(photos: list[Path], centres: torch.Tensor, thumb: int =
 def decode(colorizer: Colorizer, prepared: PreparedPhoto, flip: bool, allowed: torch.Tensor | None) -> torch.Tensor:
     """ab (1, 2, h, w) from the colorizer's network with the chosen extras (the mask without the flip)."""
     model = colorizer.model
+    if allowed is None:  # the pipeline's own decoding; it averages in the mirrored pass when the photo has one
+        mirrored = model.encode(prepared.l_work.flip(-1)) if flip else None
+        return colorizer.predict_ab_prepared(dataclasses.replace(prepared, mirrored_features=mirrored))
     logits = model.decode(prepared.features)
-    if allowed is None:
-        mirrored = model.decode(model.encode(prepared.l_work.flip(-1))) if flip else None
-        return decode_ab(logits, model.bin_centres, model.config.temperature, mirrored_logits=mirrored)
     level = (prepared.l_small / 10).round().clamp(0, L_LEVELS - 1).long()[0, 0]
     probs = torch.softmax(logits, 1) * allowed[level].permute(2, 0, 1)[None] + 1e-12
     probs = probs / probs.sum(1, keepdim=True)
