@@ -11,7 +11,7 @@ import torch
 
 from huerevive.model_loading import DEFAULT_WEIGHTS, WeightsError, load_model, read_checkpoint
 from huerevive.pipeline import Colorizer
-from training.average_weights import average_checkpoints, main, parse_input
+from training.average_weights import average_checkpoints, main, parse_input, read_weights
 
 
 @pytest.fixture(scope="module")
@@ -42,6 +42,7 @@ def test_weighted_mean_of_tensors_and_record(shipped: dict) -> None:
         {"version": shipped["meta"]["version"], "weight": 0.75},
         {"version": "other-version", "weight": 0.25},
     ]
+    assert averaged["meta"]["averaged"] == f"0.75 x {shipped['meta']['version']} + 0.25 x other-version"
     assert averaged["meta"]["version"] not in (shipped["meta"]["version"], "other-version")
     # Another mix gets another version, even in the same minute.
     assert average_checkpoints([shipped, other], [1.0, 1.0])["meta"]["version"] != averaged["meta"]["version"]
@@ -76,3 +77,13 @@ def test_soup_of_a_file_with_itself_colorizes_as_the_file(tmp_path: Path, photos
     shipped = np.asarray(Colorizer(load_model(DEFAULT_WEIGHTS, device="cpu")).colorize(photo_path))
     assert np.abs(ours.astype(int) - shipped.astype(int)).max() <= 1
     assert ours.std(axis=2).mean() > 1.0  # it is a colour photo, not a gray copy
+
+
+def test_a_training_snapshot_is_read_as_its_weights(shipped: dict, tmp_path: Path) -> None:
+    snapshot = tmp_path / "run" / "step_000003.pt"
+    snapshot.parent.mkdir()
+    torch.save({"model": {**shipped, "meta": {"step": 3}}}, snapshot)
+    weights = read_weights(snapshot)
+    assert weights["meta"]["version"] == "run/step_000003.pt"
+    assert all(torch.equal(weights["state_dict"][k], v) for k, v in shipped["state_dict"].items())
+    assert read_weights(DEFAULT_WEIGHTS)["meta"] == shipped["meta"]  # a weights file is read as it is

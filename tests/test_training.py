@@ -94,6 +94,7 @@ def test_train_resume_and_export(small_train_set: Path, tmp_path: Path) -> None:
     assert (exported.config.temperature, exported.config.spread_tau, exported.config.spread_sigma) == (0.8, 0.3, 0.1)
     assert exported.meta["spread"] == {"tau": 0.3, "sigma": 0.1, "gamma": exported.config.spread_gamma}
     assert exported.config.flip_average is True and exported.meta["flip_average"] is True
+    assert (exported.meta["hint_none"], exported.meta["freeze_blocks"]) == (None, 3)  # an automatic-only run
     assert model.config.flip_average is False  # the training run's own export: no flip unless asked
 
     # A package weights file re-exported with new decoding settings: same weights, training record kept, new version.
@@ -175,6 +176,7 @@ def test_hint_fine_tune_from_automatic_weights(small_train_set: Path, tmp_path: 
     assert "initialised from" in (tmp_path / "h" / "train.log").read_text()
     model = load_model(weights, device="cpu")
     assert model.config.hint_branch and model.meta["hints"] is True
+    assert (model.meta["hint_none"], model.meta["hint_mean"], model.meta["freeze_blocks"]) == (0.0, 2.0, 16)
     l_chan = torch.full((1, 1, 64, 64), 50.0)
     hint_ab, mask = hint_maps([Hint(32, 32, (200, 30, 30))], (64, 64), (64, 64))
     with torch.inference_mode():

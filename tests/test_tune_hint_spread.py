@@ -8,6 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from huerevive.model_loading import load_model
 from training.tune_hint_spread import FAR_SHARE, far_change, flattest_point, main
 
 
@@ -33,6 +34,8 @@ def test_flattest_point_finds_the_plain_patch() -> None:
 @pytest.mark.slow
 def test_a_real_tuning_run_writes_its_table(photos_dir: Path, tmp_path: Path) -> None:
     out = tmp_path / "tune"
+    shipped = load_model().config
+    before = (shipped.spread_tau, shipped.spread_sigma, shipped.spread_gamma)
     assert main(["--data", str(photos_dir / "val"), "--max-images", "2", "--counts", "1,5", "--taus", "0,0.5",
                  "--out", str(out)]) == 0
     report = json.loads((out / "tune_spread.json").read_text())
@@ -42,3 +45,5 @@ def test_a_real_tuning_run_writes_its_table(photos_dir: Path, tmp_path: Path) ->
     assert on["psnr"]["5"] != off["psnr"]["5"]
     assert 0 <= off["far_mean"] <= off["far_worst"] < 3.0
     assert "| tau=0.5 sigma=0.2 gamma=4 |" in (out / "tune_spread.md").read_text()
+    # The settings tried are not left on the process-wide loaded model.
+    assert (shipped.spread_tau, shipped.spread_sigma, shipped.spread_gamma) == before

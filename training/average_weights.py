@@ -6,12 +6,15 @@
 Fine-tunes that start from the same weights usually stay in one basin of the
 loss, so their weighted mean is itself a good network, and often better than
 each of them (Wortsman et al. 2022, "Model soups"). Each input is a package
-weights file (``training/export.py``'s output), optionally ``PATH:WEIGHT``
+weights file (``training/export.py``'s output) or a training snapshot
+(``OUT/step_N.pt``), optionally ``PATH:WEIGHT``
 (default weight 1; weights are normalised to sum to 1). Floating-point
 tensors, BatchNorm's running statistics included, are averaged; integer
 buffers (BatchNorm's step counters) are taken from the first file. The
-decoding settings are the first file's. The output's record names every
-input's version and weight, and it gets a new version, so caches recompute.
+decoding settings are the first file's, and so is the rest of the training
+record. The output's record names every input's version and weight
+(``averaged_from``, and ``averaged`` as one line), and it gets a new
+version, so caches recompute.
 """
 
 from __future__ import annotations
@@ -25,7 +28,7 @@ from pathlib import Path
 
 import torch
 
-from huerevive.model_loading import WeightsError, read_checkpoint
+from huerevive.model_loading import CHECKPOINT_FORMAT, WeightsError, read_checkpoint
 from training.train import atomic_save
 
 
@@ -38,6 +41,15 @@ def parse_input(text: str) -> tuple[Path, float]:
     if value <= 0:
         raise ValueError(f"weight must be positive: {text}")
     return Path(path), value
+
+
+def read_weights(path: Path) -> dict:
+    """A package weights file, or a training run's ``step_N.pt`` snapshot (named after its file)."""
+    ckpt = read_checkpoint(path)
+    if ckpt.get("format") != CHECKPOINT_FORMAT and isinstance(ckpt.get("model"), dict):
+        snapshot = ckpt["model"]
+        return {**snapshot, "meta": {**snapshot.get("meta", {}), "version": f"{path.parent.name}/{path.name}"}}
+    return ckpt
 
 
 def average_checkpoints(checkpoints: list[dict], weights: list[float]) -> dict:
@@ -72,6 +84,8 @@ def average_checkpoints(checkpoints: list[dict], weights: list[float]) -> dict:
         **first.get("meta", {}),
         "version": version,
         "averaged_from": sources,
+        # One line a reader (and the site's About page, which lists scalar fields) can take in.
+        "averaged": " + ".join(f"{src['weight']:g} x {src['version']}" for src in sources),
         "reexported_from": None,
     }
     return {**first, "state_dict": state, "meta": meta}
@@ -83,7 +97,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("inputs", nargs="+", help="package weights files, each PATH or PATH:WEIGHT")
     args = p.parse_args(argv)
     parsed = [parse_input(item) for item in args.inputs]
-    checkpoints = [read_checkpoint(path) for path, _ in parsed]
+    checkpoints = [read_weights(path) for path, _ in parsed]
     averaged = average_checkpoints(checkpoints, [w for _, w in parsed])
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)
     atomic_save(averaged, Path(args.out))

@@ -444,6 +444,9 @@ def export(model: ColorNet, args: argparse.Namespace, step: int, epoch: int, sec
         "adv_weight": args.adv_weight,
         "target_saturation": args.target_saturation,
         "hints": args.hints,
+        "hint_none": args.hint_none if args.hints else None,
+        "hint_mean": args.hint_mean if args.hints else None,
+        "freeze_blocks": args.freeze_blocks,
         "pretrained_encoder": not args.no_pretrained,
         "config": asdict(model.config),
     }

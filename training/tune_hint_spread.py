@@ -16,6 +16,7 @@ fitted to its own photos. Writes OUT/tune_spread.json and OUT/tune_spread.md.
 from __future__ import annotations
 
 import argparse
+import copy
 import itertools
 import math
 import shlex
@@ -76,7 +77,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 def score_settings(
     colorizer: Colorizer, photos: list[Path], counts: list[int], settings: list[tuple[float, float, float]]
 ) -> dict[str, dict]:
-    """Per setting: mean PSNR per hint count and the far-region change of one red hint (mean and worst)."""
+    """Per setting: mean PSNR per hint count and the far-region change of one red hint (mean and worst).
+
+    The settings are tried on a copy of the network: the caller's (often the
+    process-wide cached one) keeps its own.
+    """
+    colorizer = Colorizer(copy.deepcopy(colorizer.model))
     config = colorizer.model.config
     psnr: dict[str, dict[int, list[float]]] = {}
     far: dict[str, list[float]] = {}
