@@ -87,3 +87,11 @@ def test_a_training_snapshot_is_read_as_its_weights(shipped: dict, tmp_path: Pat
     assert weights["meta"]["version"] == "run/step_000003.pt"
     assert all(torch.equal(weights["state_dict"][k], v) for k, v in shipped["state_dict"].items())
     assert read_weights(DEFAULT_WEIGHTS)["meta"] == shipped["meta"]  # a weights file is read as it is
+
+
+def test_bad_inputs_get_a_message_and_no_file(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    out = tmp_path / "soup.pt"
+    assert main([str(out), str(DEFAULT_WEIGHTS), str(tmp_path / "missing.pt")]) == 2
+    assert "weights file not found" in capsys.readouterr().err and not out.exists()
+    assert main([str(out), f"{DEFAULT_WEIGHTS}:0"]) == 2
+    assert "weight must be positive" in capsys.readouterr().err and not out.exists()

@@ -28,6 +28,7 @@ from pathlib import Path
 
 import torch
 
+from huerevive.errors import HueReviveError
 from huerevive.model_loading import CHECKPOINT_FORMAT, WeightsError, read_checkpoint
 from training.train import atomic_save
 
@@ -96,9 +97,13 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("out", help="where to write the averaged weights file")
     p.add_argument("inputs", nargs="+", help="package weights files, each PATH or PATH:WEIGHT")
     args = p.parse_args(argv)
-    parsed = [parse_input(item) for item in args.inputs]
-    checkpoints = [read_weights(path) for path, _ in parsed]
-    averaged = average_checkpoints(checkpoints, [w for _, w in parsed])
+    try:
+        parsed = [parse_input(item) for item in args.inputs]
+        checkpoints = [read_weights(path) for path, _ in parsed]
+        averaged = average_checkpoints(checkpoints, [w for _, w in parsed])
+    except (ValueError, HueReviveError) as exc:  # nothing is written
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)
     atomic_save(averaged, Path(args.out))
     print(f"wrote {args.out}: {averaged['meta']['version']} from {averaged['meta']['averaged_from']}")
