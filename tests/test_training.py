@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -243,3 +244,14 @@ def test_saturated_targets_are_recorded_in_the_weights(small_train_set: Path, tm
     assert run.returncode == 0, run.stderr[-3000:]
     assert export_main([str(out / "last.pt"), str(tmp_path / "sat.pt")]) == 0
     assert load_model(tmp_path / "sat.pt", device="cpu").meta["target_saturation"] == 1.15
+
+
+def test_perceptual_fine_tune_logs_both_terms_and_records_its_weight(small_train_set: Path, tmp_path: Path) -> None:
+    out = tmp_path / "lpips"
+    run = _train("--data", str(small_train_set), "--out", str(out), "--max-steps", "2", "--perceptual-weight", "5",
+                 "--export", str(tmp_path / "lpips.pt"))
+    assert run.returncode == 0, run.stderr[-3000:]
+    logged = [line for line in (out / "train.log").read_text().splitlines() if " loss " in line]
+    total, ce, lpips = (float(x) for x in re.search(r"loss ([\d.]+) \(ce ([\d.]+), lpips ([\d.]+)\)", logged[0]).groups())
+    assert 0 < lpips < 1 and total == pytest.approx(ce + 5 * lpips, abs=2e-3)  # the logged total is the sum trained on
+    assert load_model(tmp_path / "lpips.pt", device="cpu").meta["perceptual_weight"] == 5.0

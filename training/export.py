@@ -105,6 +105,7 @@ def training_meta(state: dict, decoding: dict) -> dict:
         "batch_size": run_args.get("batch_size"),
         "rebalance_mix": run_args.get("rebalance_mix"),
         "adv_weight": run_args.get("adv_weight", 0.0),
+        "perceptual_weight": run_args.get("perceptual_weight", 0.0),
         "target_saturation": run_args.get("target_saturation", 1.0),
         "pretrained_encoder": not run_args.get("no_pretrained", False),
         **decoding,

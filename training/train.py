@@ -34,6 +34,7 @@ from huerevive.model_loading import make_checkpoint, model_from_checkpoint, read
 from huerevive.network import ColorNet, NetConfig
 from huerevive.progress import format_seconds
 from training.adversarial import PatchCritic, colorizer_adv_loss, critic_loss
+from training.perceptual import PerceptualLoss
 from training.data import (
     GRAY_CHROMA,
     PhotoSet,
@@ -112,6 +113,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--adv-weight", type=float, default=0.0,
                    help="weight of a PatchGAN critic's loss next to the cross-entropy (0: no critic); for a short fine-tune")
     p.add_argument("--adv-lr", type=float, default=2e-4, help="the critic's learning rate")
+    p.add_argument("--perceptual-weight", type=float, default=0.0,
+                   help="weight of an LPIPS term on the decoded colour next to the cross-entropy (0: none); for a fine-tune")
     p.add_argument("--no-pretrained", action="store_true", help="random encoder instead of ImageNet")
     p.add_argument("--freeze-blocks", type=int, default=3, help="keep the stem and this many first encoder blocks fixed")
     p.add_argument("--snapshot-steps", type=int, default=0, help="also keep OUT/step_N.pt every N steps (for comparisons)")
@@ -309,6 +312,7 @@ def main(argv: list[str] | None = None) -> int:
         if state is not None and "critic" in state:
             critic.load_state_dict(state["critic"])
             critic_opt.load_state_dict(state["critic_optimizer"])
+    perceptual = PerceptualLoss().to(run.device) if args.perceptual_weight > 0 else None
     net = torch.nn.parallel.DistributedDataParallel(model) if run.distributed else model
     centres_dev = model.bin_centres
 
@@ -369,6 +373,11 @@ def main(argv: list[str] | None = None) -> int:
             g_loss = colorizer_adv_loss(critic, l_small, fake_ab)
             loss = loss + args.adv_weight * g_loss
             adv_note = f" (critic {d_loss.item():.3f}, adv {g_loss.item():.3f})"
+        if perceptual is not None:
+            # Scored at the temperature the weights will be shipped with, as the critic is.
+            p_loss = perceptual(logits, centres_dev, lab, model.config.temperature)
+            adv_note += f" (ce {loss.item():.3f}, lpips {p_loss.item():.4f})"
+            loss = loss + args.perceptual_weight * p_loss
         opt.zero_grad(set_to_none=True)
         loss.backward()
         opt.step()
@@ -442,6 +451,7 @@ def export(model: ColorNet, args: argparse.Namespace, step: int, epoch: int, sec
         "rebalance_mix": args.rebalance_mix,
         "loss": args.loss,
         "adv_weight": args.adv_weight,
+        "perceptual_weight": args.perceptual_weight,
         "target_saturation": args.target_saturation,
         "hints": args.hints,
         "hint_none": args.hint_none if args.hints else None,

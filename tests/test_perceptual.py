@@ -1,0 +1,82 @@
+"""The LPIPS term of a perceptual fine-tune, on real photos: it is the evaluation's LPIPS of the decoded colour."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+import torch
+from PIL import Image
+
+from huerevive.ab_bins import gamut_bin_centres
+from huerevive.color import lab_to_rgb, rgb_to_lab
+from huerevive.metrics import lpips_distance, lpips_network
+from training.perceptual import PerceptualLoss, lab_batch_to_rgb
+
+
+def _lab_crops(photos_dir: Path, count: int = 3, size: int = 64) -> torch.Tensor:
+    """(count, 3, size, size) Lab of real validation photos (centre crops, resized)."""
+    out = []
+    for path in sorted((photos_dir / "val").glob("*.jpg"))[:count]:
+        image = Image.open(path).convert("RGB")
+        side = min(image.size)
+        left, top = (image.width - side) // 2, (image.height - side) // 2
+        image = image.crop((left, top, left + side, top + side)).resize((size, size), Image.BICUBIC)
+        out.append(rgb_to_lab(torch.from_numpy(np.asarray(image).copy()).permute(2, 0, 1).float() / 255))
+    return torch.stack(out)
+
+
+def _logits_for(ab: torch.Tensor, centres: torch.Tensor, sharpness: float = 50.0) -> torch.Tensor:
+    """Logits (N, Q, h, w) peaked on the bin nearest each ab (N, 2, h, w)."""
+    d2 = ((ab[:, None] - centres[None, :, :, None, None]) ** 2).sum(2)
+    return -d2 / sharpness
+
+
+def test_batch_conversion_is_the_per_image_one() -> None:
+    lab = torch.stack((torch.linspace(5, 95, 24).view(2, 3, 4), torch.linspace(-60, 70, 24).view(2, 3, 4),
+                       torch.linspace(80, -90, 24).view(2, 3, 4)), 1)  # (2, 3, 3, 4), some out of gamut
+    rgb = lab_batch_to_rgb(lab)
+    assert rgb.shape == lab.shape
+    for i in range(2):
+        assert torch.allclose(rgb[i], lab_to_rgb(lab[i]), atol=1e-6)
+
+
+def test_loss_is_the_evaluations_lpips_of_the_decoded_photo(photos_dir: Path) -> None:
+    lab = _lab_crops(photos_dir)
+    centres = gamut_bin_centres()
+    gray_logits = torch.zeros(3, len(centres), 16, 16)
+    gray_logits[:, ((centres**2).sum(1)).argmin()] = 30.0  # all mass on the neutral bin
+    loss = PerceptualLoss()
+    got = loss(gray_logits, centres, lab, 1.0).item()
+    # The same photos made gray and scored the way training/evaluate.py scores them (uint8, full size).
+    neutral = centres[((centres**2).sum(1)).argmin()]
+    gray = torch.cat((lab[:, :1], neutral.view(1, 2, 1, 1).expand(3, 2, 64, 64)), 1)
+    as_uint8 = lambda t: (lab_batch_to_rgb(t) * 255).round().byte().permute(0, 2, 3, 1).numpy()
+    expected = np.mean([lpips_distance(p, t) for p, t in zip(as_uint8(gray), as_uint8(lab))])
+    assert got == pytest.approx(expected, abs=0.01)
+    assert got > 0.05  # colour photos made gray are far from their truth
+
+
+def test_true_colour_scores_better_than_gray_and_gradients_reach_the_logits(photos_dir: Path) -> None:
+    lab = _lab_crops(photos_dir)
+    centres = gamut_bin_centres()
+    true_ab = torch.nn.functional.avg_pool2d(lab[:, 1:], 4)
+    loss = PerceptualLoss()
+    gray_logits = torch.zeros(3, len(centres), 16, 16)
+    gray_logits[:, ((centres**2).sum(1)).argmin()] = 30.0
+    true_logits = _logits_for(true_ab, centres).requires_grad_(True)
+    near_truth = loss(true_logits, centres, lab, 0.38)
+    assert near_truth.item() < 0.5 * loss(gray_logits, centres, lab, 0.38).item()
+    near_truth.backward()
+    assert true_logits.grad is not None and true_logits.grad.abs().sum() > 0
+
+
+def test_the_metrics_network_is_left_as_evaluation_uses_it() -> None:
+    shared = lpips_network()
+    before = {k: v.clone() for k, v in shared.state_dict().items()}
+    loss = PerceptualLoss()
+    assert loss.net is not shared
+    assert not any(p.requires_grad for p in loss.parameters())  # the colorizer trains, not LPIPS
+    assert not any(p.requires_grad for p in shared.parameters()) and not shared.training
+    assert all(torch.equal(before[k], v) for k, v in shared.state_dict().items())

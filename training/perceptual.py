@@ -1,0 +1,50 @@
+"""A perceptual term for fine-tuning: LPIPS between the decoded colour photo and the truth.
+
+Cross-entropy over ab bins scores each pixel's colour on its own; it does not
+know that a wrong hue on a whole coat looks worse than a slightly dull one,
+nor that gray on a green field looks unlike a photo. A feature loss on the
+colour photo as it will be shown (DeOldify trains its generator on one)
+scores what a viewer sees: the annealed mean of the predicted distribution,
+upsampled to the crop, joined with the true lightness and turned into sRGB,
+against the true crop, through the LPIPS AlexNet (the only pretrained
+feature network the requirements ship for torch). Its weights stay fixed.
+
+Because ``training/evaluate.py`` reports the same LPIPS, a model fine-tuned
+with this term must also be judged on the measures it was not trained on
+(FID, PSNR, AuC, colourfulness); ``docs/RESULTS.md`` says so next to its figures.
+"""
+
+from __future__ import annotations
+
+import copy
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from huerevive.ab_bins import decode_annealed_mean
+from huerevive.color import lab_to_rgb
+from huerevive.metrics import lpips_network
+
+
+def lab_batch_to_rgb(lab: torch.Tensor) -> torch.Tensor:
+    """Lab (N, 3, H, W) -> sRGB (N, 3, H, W) in 0..1, differentiable (out-of-gamut colours lose chroma)."""
+    return lab_to_rgb(lab.transpose(0, 1)).transpose(0, 1)
+
+
+class PerceptualLoss(nn.Module):
+    """LPIPS (AlexNet v0.1) of the decoded colour against the true crop, averaged over the batch."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        # A private copy: the metrics' cached network stays exactly as evaluation uses it.
+        self.net = copy.deepcopy(lpips_network()).eval().requires_grad_(False)
+
+    def forward(self, logits: torch.Tensor, centres: torch.Tensor, lab: torch.Tensor, temperature: float) -> torch.Tensor:
+        """``logits`` (N, Q, h, w) at the network's output size; ``lab`` (N, 3, H, W) the true crops."""
+        ab = decode_annealed_mean(logits, centres, temperature)
+        # Bilinear, not the pipeline's L-guided upsampling: at crop size the two differ little, and this is cheaper.
+        ab = F.interpolate(ab, size=lab.shape[-2:], mode="bilinear", align_corners=False)
+        pred = lab_batch_to_rgb(torch.cat((lab[:, :1], ab), 1))
+        truth = lab_batch_to_rgb(lab)
+        return self.net(pred * 2 - 1, truth * 2 - 1).mean()
