@@ -97,6 +97,10 @@ def test_train_resume_and_export(small_train_set: Path, tmp_path: Path) -> None:
     assert exported.config.flip_average is True and exported.meta["flip_average"] is True
     assert (exported.meta["hint_none"], exported.meta["freeze_blocks"]) == (None, 3)  # an automatic-only run
     assert model.config.flip_average is False  # the training run's own export: no flip unless asked
+    # Both ways of writing weights give the same training record (training/record.py).
+    same = model.meta.keys() - {"version", "photos", "config", "train_minutes"}
+    assert same <= exported.meta.keys() and all(exported.meta[k] == model.meta[k] for k in same)
+    assert model.meta["loss"] == exported.meta["loss"] == "l1" and model.meta["lr"] == exported.meta["lr"]
 
     # A package weights file re-exported with new decoding settings: same weights, training record kept, new version.
     again = tmp_path / "again.pt"

@@ -23,13 +23,13 @@ import argparse
 import hashlib
 import json
 import sys
-from datetime import datetime, timezone
 from pathlib import Path
 
 import torch
 
 from huerevive.errors import HueReviveError
 from huerevive.model_loading import CHECKPOINT_FORMAT, WeightsError, read_checkpoint
+from training.record import new_version
 from training.train import atomic_save
 
 
@@ -80,7 +80,7 @@ def average_checkpoints(checkpoints: list[dict], weights: list[float]) -> dict:
     sources = [{"version": v, "weight": round(s, 4)} for v, s in zip(versions, shares)]
     # The digest keeps two soups made in the same minute apart (caches key on the version).
     digest = hashlib.sha256(json.dumps(sources).encode("utf-8")).hexdigest()[:6]
-    version = datetime.now(timezone.utc).strftime("%Y%m%d-%H%M") + f"-s{steps}-avg{digest}"
+    version = f"{new_version(steps)}-avg{digest}"
     meta = {
         **first.get("meta", {}),
         "version": version,

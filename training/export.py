@@ -14,12 +14,12 @@ import argparse
 import hashlib
 import json
 import sys
-from datetime import datetime, timezone
 from pathlib import Path
 
 import torch
 
 from huerevive.model_loading import CHECKPOINT_FORMAT, make_checkpoint, model_from_checkpoint
+from training.record import new_version, training_record
 from training.train import atomic_save
 
 
@@ -68,10 +68,6 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def _version(step: int) -> str:
-    return datetime.now(timezone.utc).strftime("%Y%m%d-%H%M") + f"-s{step}"
-
-
 def reexport_meta(old: dict, decoding: dict) -> dict:
     """The old weights file's record with new decoding settings and a new version (caches key on it).
 
@@ -79,37 +75,13 @@ def reexport_meta(old: dict, decoding: dict) -> dict:
     in the same minute with different settings still differ.
     """
     digest = hashlib.sha256(json.dumps(decoding, sort_keys=True).encode("utf-8")).hexdigest()[:6]
-    version = f"{_version(int(old.get('steps', 0)))}-d{digest}"
+    version = f"{new_version(int(old.get('steps', 0)))}-d{digest}"
     return {**old, **decoding, "version": version, "reexported_from": old.get("version")}
 
 
 def training_meta(state: dict, decoding: dict) -> dict:
     """What a training checkpoint says about how its weights were trained, plus the decoding to ship."""
-    run_args = state.get("args", {})
-    return {
-        "version": _version(state["step"]),
-        "trained": True,
-        "steps": state["step"],
-        "epochs": state["epoch"],
-        "train_minutes": round(state["total_seconds"] / 60, 1),
-        "data": run_args.get("data"),
-        "init": run_args.get("init"),
-        "hints": bool(run_args.get("hints", False)),
-        "hint_none": run_args.get("hint_none") if run_args.get("hints") else None,
-        "hint_mean": run_args.get("hint_mean") if run_args.get("hints") else None,
-        "freeze_blocks": run_args.get("freeze_blocks"),
-        "min_chroma": run_args.get("min_chroma"),
-        "group_share": dict(run_args.get("group_share") or []),
-        "lr": run_args.get("lr"),
-        "crop": run_args.get("crop"),
-        "batch_size": run_args.get("batch_size"),
-        "rebalance_mix": run_args.get("rebalance_mix"),
-        "adv_weight": run_args.get("adv_weight", 0.0),
-        "perceptual_weight": run_args.get("perceptual_weight", 0.0),
-        "target_saturation": run_args.get("target_saturation", 1.0),
-        "pretrained_encoder": not run_args.get("no_pretrained", False),
-        **decoding,
-    }
+    return {**training_record(state.get("args", {}), state["step"], state["epoch"], state["total_seconds"]), **decoding}
 
 
 if __name__ == "__main__":

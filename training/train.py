@@ -19,7 +19,7 @@ import re
 import sys
 import time
 from dataclasses import asdict
-from datetime import datetime, timezone
+from datetime import datetime
 from pathlib import Path
 
 import numpy as np
@@ -35,6 +35,7 @@ from huerevive.network import ColorNet, NetConfig
 from huerevive.progress import format_seconds
 from training.adversarial import PatchCritic, colorizer_adv_loss, critic_loss
 from training.perceptual import PerceptualLoss
+from training.record import training_record
 from training.data import (
     GRAY_CHROMA,
     PhotoSet,
@@ -435,31 +436,7 @@ def write_metrics(out: Path, history: list[dict]) -> None:
 
 def export(model: ColorNet, args: argparse.Namespace, step: int, epoch: int, seconds: float, photos: PhotoSet) -> None:
     """Write the package weights file (model only, fp32) with a description of its training."""
-    meta = {
-        "version": datetime.now(timezone.utc).strftime("%Y%m%d-%H%M") + f"-s{step}",
-        "trained": True,
-        "steps": step,
-        "epochs": epoch,
-        "train_minutes": round(seconds / 60, 1),
-        "data": [str(d) for d in args.data],
-        "init": args.init,
-        "min_chroma": args.min_chroma,
-        "group_share": dict(args.group_share),
-        "photos": len(photos.images),
-        "crop": args.crop,
-        "batch_size": args.batch_size,
-        "rebalance_mix": args.rebalance_mix,
-        "loss": args.loss,
-        "adv_weight": args.adv_weight,
-        "perceptual_weight": args.perceptual_weight,
-        "target_saturation": args.target_saturation,
-        "hints": args.hints,
-        "hint_none": args.hint_none if args.hints else None,
-        "hint_mean": args.hint_mean if args.hints else None,
-        "freeze_blocks": args.freeze_blocks,
-        "pretrained_encoder": not args.no_pretrained,
-        "config": asdict(model.config),
-    }
+    meta = {**training_record(vars(args), step, epoch, seconds), "photos": len(photos.images), "config": asdict(model.config)}
     path = Path(args.export)
     path.parent.mkdir(parents=True, exist_ok=True)
     model.eval()
