@@ -4,24 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import numpy as np
 import torch
-from PIL import Image
 
-from huerevive.color import rgb_to_lab
+from photo_crops import lab_crops
 from training.adversarial import PatchCritic, colorizer_adv_loss, critic_loss
-
-
-def _lab_crops(photos_dir: Path, count: int = 8, size: int = 64) -> torch.Tensor:
-    """(count, 3, size, size) Lab of real validation photos (centre crops, resized)."""
-    out = []
-    for path in sorted((photos_dir / "val").glob("*.jpg"))[:count]:
-        image = Image.open(path).convert("RGB")
-        side = min(image.size)
-        left, top = (image.width - side) // 2, (image.height - side) // 2
-        image = image.crop((left, top, left + side, top + side)).resize((size, size), Image.BICUBIC)
-        out.append(rgb_to_lab(torch.from_numpy(np.asarray(image).copy()).permute(2, 0, 1).float() / 255))
-    return torch.stack(out)
 
 
 def test_critic_scores_one_value_per_patch() -> None:
@@ -32,7 +18,7 @@ def test_critic_scores_one_value_per_patch() -> None:
 
 def test_critic_learns_to_tell_real_colour_from_gray(photos_dir: Path) -> None:
     torch.manual_seed(0)
-    lab = _lab_crops(photos_dir)
+    lab = lab_crops(photos_dir)
     l_chan, real_ab = lab[:, :1], lab[:, 1:]
     gray_ab = torch.zeros_like(real_ab)
     critic = PatchCritic(width=16)
@@ -50,7 +36,7 @@ def test_critic_learns_to_tell_real_colour_from_gray(photos_dir: Path) -> None:
 
 
 def test_colorizer_side_moves_the_colour_not_the_critic(photos_dir: Path) -> None:
-    lab = _lab_crops(photos_dir, count=2, size=32)
+    lab = lab_crops(photos_dir, count=2, size=32)
     critic = PatchCritic(width=8)
     fake = torch.zeros_like(lab[:, 1:], requires_grad=True)
     colorizer_adv_loss(critic, lab[:, :1], fake).backward()

@@ -7,24 +7,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 import torch
-from PIL import Image
 
 from huerevive.ab_bins import gamut_bin_centres
-from huerevive.color import lab_to_rgb, rgb_to_lab
+from huerevive.color import lab_to_rgb
 from huerevive.metrics import lpips_distance, lpips_network
+from photo_crops import lab_crops
 from training.perceptual import PerceptualLoss, lab_batch_to_rgb
-
-
-def _lab_crops(photos_dir: Path, count: int = 3, size: int = 64) -> torch.Tensor:
-    """(count, 3, size, size) Lab of real validation photos (centre crops, resized)."""
-    out = []
-    for path in sorted((photos_dir / "val").glob("*.jpg"))[:count]:
-        image = Image.open(path).convert("RGB")
-        side = min(image.size)
-        left, top = (image.width - side) // 2, (image.height - side) // 2
-        image = image.crop((left, top, left + side, top + side)).resize((size, size), Image.BICUBIC)
-        out.append(rgb_to_lab(torch.from_numpy(np.asarray(image).copy()).permute(2, 0, 1).float() / 255))
-    return torch.stack(out)
 
 
 def _logits_for(ab: torch.Tensor, centres: torch.Tensor, sharpness: float = 50.0) -> torch.Tensor:
@@ -43,7 +31,7 @@ def test_batch_conversion_is_the_per_image_one() -> None:
 
 
 def test_loss_is_the_evaluations_lpips_of_the_decoded_photo(photos_dir: Path) -> None:
-    lab = _lab_crops(photos_dir)
+    lab = lab_crops(photos_dir, count=3)
     centres = gamut_bin_centres()
     gray_logits = torch.zeros(3, len(centres), 16, 16)
     gray_logits[:, ((centres**2).sum(1)).argmin()] = 30.0  # all mass on the neutral bin
@@ -59,7 +47,7 @@ def test_loss_is_the_evaluations_lpips_of_the_decoded_photo(photos_dir: Path) ->
 
 
 def test_true_colour_scores_better_than_gray_and_gradients_reach_the_logits(photos_dir: Path) -> None:
-    lab = _lab_crops(photos_dir)
+    lab = lab_crops(photos_dir, count=3)
     centres = gamut_bin_centres()
     true_ab = torch.nn.functional.avg_pool2d(lab[:, 1:], 4)
     loss = PerceptualLoss()
