@@ -180,6 +180,8 @@ def test_hint_fine_tune_from_automatic_weights(small_train_set: Path, tmp_path: 
     assert run.returncode == 0, run.stderr[-3000:]
     assert "initialised from" in (tmp_path / "h" / "train.log").read_text()
     model = load_model(weights, device="cpu")
+    # The record names the starting weights by version, not only by a path that later holds other weights.
+    assert model.meta["init_version"] == load_model(REPO / "huerevive" / "weights" / "colornet.pt", device="cpu").meta["version"]
     assert model.config.hint_branch and model.meta["hints"] is True
     assert (model.meta["hint_none"], model.meta["hint_mean"], model.meta["freeze_blocks"]) == (0.0, 2.0, 16)
     l_chan = torch.full((1, 1, 64, 64), 50.0)

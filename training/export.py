@@ -81,7 +81,8 @@ def reexport_meta(old: dict, decoding: dict) -> dict:
 
 def training_meta(state: dict, decoding: dict) -> dict:
     """What a training checkpoint says about how its weights were trained, plus the decoding to ship."""
-    return {**training_record(state.get("args", {}), state["step"], state["epoch"], state["total_seconds"]), **decoding}
+    record = training_record(state.get("args", {}), state["step"], state["epoch"], state["total_seconds"], state.get("init_version"))
+    return {**record, **decoding}
 
 
 if __name__ == "__main__":

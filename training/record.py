@@ -16,11 +16,15 @@ def new_version(step: int) -> str:
     return datetime.now(timezone.utc).strftime("%Y%m%d-%H%M") + f"-s{step}"
 
 
-def training_record(run_args: dict[str, Any], step: int, epoch: int, seconds: float) -> dict[str, Any]:
+def training_record(
+    run_args: dict[str, Any], step: int, epoch: int, seconds: float, init_version: str | None = None
+) -> dict[str, Any]:
     """The record of a run from its command-line arguments (``vars(args)`` of ``training.train``).
 
-    Arguments missing from an older run's checkpoint get the value that run
-    used implicitly (the option's default when it did not exist yet).
+    ``init_version`` is the version of the ``--init`` weights file when the
+    run started (the path may hold other weights by the time anyone reads
+    this). Arguments missing from an older run's checkpoint get the value
+    that run used implicitly (the option's default when it did not exist yet).
     """
     hints = bool(run_args.get("hints", False))
     return {
@@ -31,6 +35,7 @@ def training_record(run_args: dict[str, Any], step: int, epoch: int, seconds: fl
         "train_minutes": round(seconds / 60, 1),
         "data": [str(d) for d in run_args.get("data") or []],
         "init": run_args.get("init"),
+        "init_version": init_version,
         "hints": hints,
         "hint_none": run_args.get("hint_none") if hints else None,
         "hint_mean": run_args.get("hint_mean") if hints else None,

@@ -269,14 +269,17 @@ def main(argv: list[str] | None = None) -> int:
     state = torch.load(ckpt_path, map_location="cpu", weights_only=False) if args.resume and ckpt_path.exists() else None
     if args.resume and state is None:
         run.log(out, f"--resume: no checkpoint at {ckpt_path}, starting fresh")
+    init_version = None  # the version of the weights this run started from (a path alone may be overwritten later)
     if state is not None:
+        init_version = state.get("init_version")
         model = model_from_checkpoint(state["model"], add_hint_branch=args.hints)
         weights = state["rebalance_weights"]
         gen.set_state(state["generator"])
     elif args.init:
         model = model_from_checkpoint(read_checkpoint(args.init), add_hint_branch=args.hints)
         weights = rebalance_weights(bin_histogram(photos, model.bin_centres), model.bin_centres, mix=args.rebalance_mix)
-        run.log(out, f"initialised from {args.init} ({model_version_of(args.init)})")
+        init_version = model_version_of(args.init)
+        run.log(out, f"initialised from {args.init} ({init_version})")
     else:
         centres = gamut_bin_centres()
         config = NetConfig(num_bins=len(centres), hint_branch=args.hints)
@@ -338,6 +341,7 @@ def main(argv: list[str] | None = None) -> int:
                 "total_seconds": total_seconds + time.monotonic() - start,
                 "history": history,
                 "args": vars(args),
+                "init_version": init_version,
                 **({"critic": critic.state_dict(), "critic_optimizer": critic_opt.state_dict()} if critic else {}),
             },
             ckpt_path,
@@ -418,7 +422,7 @@ def main(argv: list[str] | None = None) -> int:
 
     save(final=True)
     if args.export and run.main:
-        export(model, args, step, epoch, total_seconds + time.monotonic() - start, photos)
+        export(model, args, step, epoch, total_seconds + time.monotonic() - start, photos, init_version)
         run.log(out, f"exported weights to {args.export}")
     if run.distributed:
         dist.destroy_process_group()
@@ -434,9 +438,12 @@ def write_metrics(out: Path, history: list[dict]) -> None:
     (out / "metrics.json").write_text(json.dumps(history, indent=1), encoding="utf-8")
 
 
-def export(model: ColorNet, args: argparse.Namespace, step: int, epoch: int, seconds: float, photos: PhotoSet) -> None:
+def export(
+    model: ColorNet, args: argparse.Namespace, step: int, epoch: int, seconds: float, photos: PhotoSet, init_version: str | None
+) -> None:
     """Write the package weights file (model only, fp32) with a description of its training."""
-    meta = {**training_record(vars(args), step, epoch, seconds), "photos": len(photos.images), "config": asdict(model.config)}
+    record = training_record(vars(args), step, epoch, seconds, init_version)
+    meta = {**record, "photos": len(photos.images), "config": asdict(model.config)}
     path = Path(args.export)
     path.parent.mkdir(parents=True, exist_ok=True)
     model.eval()
