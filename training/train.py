@@ -366,7 +366,7 @@ def main(argv: list[str] | None = None) -> int:
             loss = weighted_ce(logits, target_ab, centres_dev, weights_dev)
         else:
             loss = l1_expected_ab(logits, target_ab, centres_dev)
-        adv_note = ""
+        loss_note = ""
         if critic is not None:
             # The critic sees the colour as it will be shown: the annealed mean at the shipped temperature.
             l_small = F.avg_pool2d(lab[:, :1], STRIDE)
@@ -377,11 +377,11 @@ def main(argv: list[str] | None = None) -> int:
             critic_opt.step()
             g_loss = colorizer_adv_loss(critic, l_small, fake_ab)
             loss = loss + args.adv_weight * g_loss
-            adv_note = f" (critic {d_loss.item():.3f}, adv {g_loss.item():.3f})"
+            loss_note = f" (critic {d_loss.item():.3f}, adv {g_loss.item():.3f})"
         if perceptual is not None:
             # Scored at the temperature the weights will be shipped with, as the critic is.
             p_loss = perceptual(logits, centres_dev, lab, model.config.temperature)
-            adv_note += f" (ce {loss.item():.3f}, lpips {p_loss.item():.4f})"
+            loss_note += f" (ce {loss.item():.3f}, lpips {p_loss.item():.4f})"
             loss = loss + args.perceptual_weight * p_loss
         opt.zero_grad(set_to_none=True)
         loss.backward()
@@ -394,7 +394,7 @@ def main(argv: list[str] | None = None) -> int:
             left = args.time_budget - (time.monotonic() - start)
             run.log(
                 out,
-                f"step {step} epoch {epoch} loss {loss.item():.3f}{adv_note} | {per_step:.2f} s/step | "
+                f"step {step} epoch {epoch} loss {loss.item():.3f}{loss_note} | {per_step:.2f} s/step | "
                 f"elapsed {format_seconds(time.monotonic() - start)} | ETA {format_seconds(left)} (budget)",
             )
         if step % steps_per_epoch == 0:
