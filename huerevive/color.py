@@ -118,6 +118,11 @@ def lab_to_rgb(lab: torch.Tensor, keep_lightness: bool = True) -> torch.Tensor:
     return linear_to_srgb(lin)
 
 
+def lab_batch_to_rgb(lab: torch.Tensor, keep_lightness: bool = True) -> torch.Tensor:
+    """Lab (N, 3, H, W) -> sRGB (N, 3, H, W) in 0..1, as ``lab_to_rgb`` does each image (differentiable)."""
+    return lab_to_rgb(lab.transpose(0, 1), keep_lightness).transpose(0, 1)
+
+
 # --- Fast 8-bit paths for full-resolution photos -------------------------------------
 # A 12-megapixel photo has 36 million samples; a dozen unfused float operations
 # on each cost seconds on two cores. Tables computed once per process replace

@@ -9,10 +9,10 @@ import pytest
 import torch
 
 from huerevive.ab_bins import gamut_bin_centres
-from huerevive.color import lab_to_rgb
+from huerevive.color import lab_batch_to_rgb, lab_to_rgb
 from huerevive.metrics import lpips_distance, lpips_network
 from photo_crops import lab_crops
-from training.perceptual import PerceptualLoss, lab_batch_to_rgb
+from training.perceptual import PerceptualLoss
 
 
 def _logits_for(ab: torch.Tensor, centres: torch.Tensor, sharpness: float = 50.0) -> torch.Tensor:

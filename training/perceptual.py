@@ -23,13 +23,8 @@ import torch.nn.functional as F
 from torch import nn
 
 from huerevive.ab_bins import decode_annealed_mean
-from huerevive.color import lab_to_rgb
+from huerevive.color import lab_batch_to_rgb
 from huerevive.metrics import lpips_network
-
-
-def lab_batch_to_rgb(lab: torch.Tensor) -> torch.Tensor:
-    """Lab (N, 3, H, W) -> sRGB (N, 3, H, W) in 0..1, differentiable (out-of-gamut colours lose chroma)."""
-    return lab_to_rgb(lab.transpose(0, 1)).transpose(0, 1)
 
 
 class PerceptualLoss(nn.Module):

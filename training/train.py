@@ -29,7 +29,7 @@ import torch.nn.functional as F
 from PIL import Image
 
 from huerevive.ab_bins import decode_annealed_mean, gamut_bin_centres, rebalance_weights, soft_encode
-from huerevive.color import lab_to_rgb
+from huerevive.color import lab_batch_to_rgb
 from huerevive.model_loading import make_checkpoint, model_from_checkpoint, read_checkpoint
 from huerevive.network import ColorNet, NetConfig
 from huerevive.progress import format_seconds
@@ -221,8 +221,8 @@ def evaluate_epoch(model: ColorNet, lab: torch.Tensor, weights: torch.Tensor, de
     logits = model(l_chan)
     loss = weighted_ce(logits, F.avg_pool2d(ab, STRIDE), model.bin_centres, weights.to(device)).item()
     ab_pred = F.interpolate(model.predict_ab(l_chan), size=ab.shape[-2:], mode="bilinear", align_corners=False)
-    rgb_pred = torch.stack([lab_to_rgb(torch.cat((l_chan[i], ab_pred[i]))) for i in range(len(lab))])
-    rgb_true = torch.stack([lab_to_rgb(lab[i], keep_lightness=False) for i in range(len(lab))])
+    rgb_pred = lab_batch_to_rgb(torch.cat((l_chan, ab_pred), 1))
+    rgb_true = lab_batch_to_rgb(lab, keep_lightness=False)
     mse = ((rgb_pred - rgb_true) ** 2).flatten(1).mean(1).clamp_min(1e-10)
     chroma = ab_pred.norm(dim=1).mean().item()
     model.train()
@@ -239,7 +239,8 @@ def evaluate_epoch(model: ColorNet, lab: torch.Tensor, weights: torch.Tensor, de
 def save_grid(pred_true: torch.Tensor, lab: torch.Tensor, path: Path, count: int = 6) -> None:
     """gray | ours | truth, one row per image."""
     pred, true = pred_true[0][:count].cpu(), pred_true[1][:count].cpu()
-    gray = torch.stack([lab_to_rgb(torch.cat((lab[i, :1], torch.zeros_like(lab[i, 1:])))) for i in range(len(pred))])
+    lab = lab[: len(pred)].cpu()
+    gray = lab_batch_to_rgb(torch.cat((lab[:, :1], torch.zeros_like(lab[:, 1:])), 1))
     rows = [torch.cat((g, p, t), 2) for g, p, t in zip(gray, pred, true)]
     grid = torch.cat(rows, 1).permute(1, 2, 0).numpy()
     Image.fromarray((grid * 255).round().astype(np.uint8)).save(path)
