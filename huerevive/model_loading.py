@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import threading
 from pathlib import Path
 
@@ -63,6 +64,22 @@ def read_checkpoint(path: str | Path) -> dict:
     if not path.is_file():
         raise WeightsError(f"weights file not found: {path} (train with `python -m training.train`)")
     return torch.load(path, map_location="cpu", weights_only=True)
+
+
+def write_checkpoint(obj: dict, path: str | Path) -> None:
+    """Save ``obj`` with ``torch.save`` to a temp file beside ``path``, then move it into place.
+
+    A reader (the site loading weights, a resumed run) sees the old file or
+    the complete new one, never half a file from a write cut short.
+    """
+    path = Path(path)
+    tmp = path.with_name(path.name + ".tmp")
+    try:
+        torch.save(obj, tmp)
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
 
 
 def load_model(path: str | Path | None = None, device: str | torch.device | None = None) -> ColorNet:

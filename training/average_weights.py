@@ -28,9 +28,8 @@ from pathlib import Path
 import torch
 
 from huerevive.errors import HueReviveError
-from huerevive.model_loading import CHECKPOINT_FORMAT, WeightsError, read_checkpoint
+from huerevive.model_loading import CHECKPOINT_FORMAT, WeightsError, read_checkpoint, write_checkpoint
 from training.record import new_version
-from training.train import atomic_save
 
 
 def parse_input(text: str) -> tuple[Path, float]:
@@ -105,7 +104,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)
-    atomic_save(averaged, Path(args.out))
+    write_checkpoint(averaged, Path(args.out))
     print(f"wrote {args.out}: {averaged['meta']['version']} from {averaged['meta']['averaged_from']}")
     return 0
 

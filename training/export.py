@@ -18,9 +18,8 @@ from pathlib import Path
 
 import torch
 
-from huerevive.model_loading import CHECKPOINT_FORMAT, make_checkpoint, model_from_checkpoint
+from huerevive.model_loading import CHECKPOINT_FORMAT, make_checkpoint, model_from_checkpoint, write_checkpoint
 from training.record import new_version, training_record
-from training.train import atomic_save
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -63,7 +62,7 @@ def main(argv: list[str] | None = None) -> int:
     }
     meta = reexport_meta(state["meta"], decoding) if weights_file else training_meta(state, decoding)
     Path(args.weights).parent.mkdir(parents=True, exist_ok=True)
-    atomic_save(make_checkpoint(model, meta), Path(args.weights))
+    write_checkpoint(make_checkpoint(model, meta), Path(args.weights))
     print(f"wrote {args.weights}: {meta}")
     return 0
 

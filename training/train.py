@@ -30,7 +30,7 @@ from PIL import Image
 
 from huerevive.ab_bins import decode_annealed_mean, gamut_bin_centres, rebalance_weights, soft_encode
 from huerevive.color import lab_batch_to_rgb
-from huerevive.model_loading import make_checkpoint, model_from_checkpoint, read_checkpoint
+from huerevive.model_loading import make_checkpoint, model_from_checkpoint, read_checkpoint, write_checkpoint
 from huerevive.network import ColorNet, NetConfig
 from huerevive.progress import format_seconds
 from training.adversarial import PatchCritic, colorizer_adv_loss, critic_loss
@@ -187,12 +187,6 @@ def l1_expected_ab(logits: torch.Tensor, ab: torch.Tensor, centres: torch.Tensor
     return (decode_annealed_mean(logits, centres, 1.0) - ab).abs().mean()
 
 
-def atomic_save(obj: object, path: Path) -> None:
-    tmp = path.with_name(path.name + ".tmp")
-    torch.save(obj, tmp)
-    os.replace(tmp, path)
-
-
 def lr_factor(elapsed: float, budget: float) -> float:
     """Short warm-up, flat, then a linear fall to 10% over the last quarter of the budget."""
     frac = elapsed / max(budget, 1.0)
@@ -331,7 +325,7 @@ def main(argv: list[str] | None = None) -> int:
         if not run.main:
             return
         meta = {"step": step, "epoch": epoch, "train_seconds": total_seconds + time.monotonic() - start}
-        atomic_save(
+        write_checkpoint(
             {
                 "model": make_checkpoint(model, meta),
                 "optimizer": opt.state_dict(),
@@ -416,7 +410,7 @@ def main(argv: list[str] | None = None) -> int:
                 write_metrics(out, history)
                 run.log(out, "epoch " + " ".join(f"{k}={v:.4g}" if isinstance(v, float) else f"{k}={v}" for k, v in row.items()))
         if run.main and args.snapshot_steps and step % args.snapshot_steps == 0:
-            atomic_save({"model": make_checkpoint(model, {"step": step})}, out / f"step_{step:06d}.pt")
+            write_checkpoint({"model": make_checkpoint(model, {"step": step})}, out / f"step_{step:06d}.pt")
         if time.monotonic() - last_ckpt > args.checkpoint_minutes * 60:
             save()
             last_ckpt = time.monotonic()
@@ -448,7 +442,7 @@ def export(
     path = Path(args.export)
     path.parent.mkdir(parents=True, exist_ok=True)
     model.eval()
-    atomic_save(make_checkpoint(model, meta), path)
+    write_checkpoint(make_checkpoint(model, meta), path)
 
 
 if __name__ == "__main__":

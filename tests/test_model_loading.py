@@ -1,0 +1,40 @@
+"""huerevive/model_loading.py: weights files are read with clear errors and written whole or not at all."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import torch
+
+from huerevive.model_loading import DEFAULT_WEIGHTS, WeightsError, load_model, read_checkpoint, write_checkpoint
+
+
+def test_written_checkpoint_loads_as_the_same_network(tmp_path: Path) -> None:
+    target = tmp_path / "copy.pt"
+    write_checkpoint(read_checkpoint(DEFAULT_WEIGHTS), target)
+    assert [p.name for p in tmp_path.iterdir()] == ["copy.pt"]  # no temp file left behind
+    ours, shipped = load_model(target), load_model(DEFAULT_WEIGHTS)
+    assert ours is not shipped
+    assert all(torch.equal(a, b) for a, b in zip(ours.state_dict().values(), shipped.state_dict().values()))
+
+
+def test_a_failed_write_leaves_the_old_file_intact(tmp_path: Path) -> None:
+    target = tmp_path / "weights.pt"
+    write_checkpoint({"meta": {"version": "old"}}, target)
+    before = target.read_bytes()
+    # A lambda cannot be pickled: torch.save fails part-way, as a write cut short would.
+    with pytest.raises(Exception):
+        write_checkpoint({"meta": {"version": "new"}, "bad": lambda: None}, target)
+    assert target.read_bytes() == before
+    assert [p.name for p in tmp_path.iterdir()] == ["weights.pt"]  # the half-written temp file is removed
+    assert torch.load(target, weights_only=True)["meta"]["version"] == "old"
+
+
+def test_missing_or_foreign_weights_get_a_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(WeightsError, match="weights file not found"):
+        read_checkpoint(tmp_path / "absent.pt")
+    foreign = tmp_path / "foreign.pt"
+    write_checkpoint({"state_dict": {}}, foreign)
+    with pytest.raises(WeightsError, match="not a huerevive-colornet/1 checkpoint"):
+        load_model(foreign)
