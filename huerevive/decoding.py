@@ -6,11 +6,17 @@ different sides of the doubt. ``region_pool`` first averages the
 distributions over the region each pixel belongs to (an edge-aware guided
 filter, He & Sun 2013, with the lightness as guide), so a region agrees on
 one mixture, and only then takes the annealed mean (Zhang et al. 2016).
+A mixture of a red and a green doubt is still a doubt, and its mean is
+duller than either; ``region_pool(..., mode="consensus")`` pools the
+log-probabilities instead (a normalised geometric mean, a product of the
+region's opinions): a colour any pixel of the region rules out is ruled out
+for all of it, so the region settles on the colour its pixels share
+instead of averaging their doubts.
 With test-time flip averaging the network also sees the mirrored photo and
 the two distributions (one mirrored back) are averaged first: two looks at
 each object, so a doubt that one look resolves the other way cancels.
 Pure functions on tensors; the pooling strength and the flip ship with the
-weights (``NetConfig.region_radius`` / ``region_eps`` / ``flip_average``,
+weights (``NetConfig.region_radius`` / ``region_eps`` / ``region_mode`` / ``flip_average``,
 chosen on validation photos).
 """
 
@@ -28,25 +34,44 @@ def _box(x: torch.Tensor, radius: int) -> torch.Tensor:
     return F.avg_pool2d(x, 2 * radius + 1, stride=1, padding=radius, count_include_pad=False)
 
 
-def region_pool(probs: torch.Tensor, guide: torch.Tensor, radius: int, eps: float) -> torch.Tensor:
-    """Edge-aware average of colour distributions.
+POOL_MODES = ("mixture", "consensus")
+
+
+def guided_filter(x: torch.Tensor, guide: torch.Tensor, radius: int, eps: float) -> torch.Tensor:
+    """He & Sun's guided filter of every channel of ``x`` (B, C, h, w) by ``guide`` (B, 1, h, w).
+
+    Locally ``x`` is fitted as a linear function of the guide: where the
+    guide varies much less than ``eps`` the result is a box average, across
+    strong edges of the guide the two sides are kept apart.
+    """
+    mean_g = _box(guide, radius)
+    var_g = _box(guide * guide, radius) - mean_g * mean_g
+    mean_x = _box(x, radius)
+    cov = _box(guide * x, radius) - mean_g * mean_x
+    coef_a = cov / (var_g + eps)
+    coef_b = mean_x - coef_a * mean_g
+    return _box(coef_a, radius) * guide + _box(coef_b, radius)
+
+
+def region_pool(probs: torch.Tensor, guide: torch.Tensor, radius: int, eps: float, mode: str = "mixture") -> torch.Tensor:
+    """Edge-aware pooling of colour distributions over each pixel's region.
 
     ``probs`` (B, Q, h, w) per-pixel distributions (sum 1 over Q); ``guide``
     (B, 1, h, w) lightness 0..100 at the same size; ``radius`` in pixels of
     that map; ``eps`` in L units squared: where the local lightness varies
-    much less than this the distributions are simply averaged, across strong
-    edges they are kept apart. Returns distributions (B, Q, h, w) that sum to 1.
+    much less than this the distributions are simply pooled, across strong
+    edges they are kept apart. ``mode`` "mixture" averages the
+    probabilities, "consensus" their logarithms. Returns distributions
+    (B, Q, h, w) that sum to 1.
     """
+    if mode not in POOL_MODES:
+        raise ValueError(f"region pooling mode must be one of {', '.join(POOL_MODES)}, got {mode!r}")
     if radius <= 0:
         return probs
     radius = min(radius, max(1, (min(probs.shape[-2:]) - 1) // 2))
-    mean_g = _box(guide, radius)
-    var_g = _box(guide * guide, radius) - mean_g * mean_g
-    mean_p = _box(probs, radius)
-    cov = _box(guide * probs, radius) - mean_g * mean_p
-    coef_a = cov / (var_g + eps)
-    coef_b = mean_p - coef_a * mean_g
-    pooled = (_box(coef_a, radius) * guide + _box(coef_b, radius)).clamp_min_(PROB_FLOOR)
+    if mode == "consensus":
+        return torch.softmax(guided_filter(probs.clamp_min(PROB_FLOOR).log(), guide, radius, eps), dim=1)
+    pooled = guided_filter(probs, guide, radius, eps).clamp_min_(PROB_FLOOR)
     return pooled / pooled.sum(1, keepdim=True)
 
 
@@ -68,13 +93,15 @@ def decode_ab(
     radius: int = 0,
     eps: float = 50.0,
     mirrored_logits: torch.Tensor | None = None,
+    mode: str = "mixture",
 ) -> torch.Tensor:
     """Logits (B, Q, h, w) -> ab (B, 2, h, w) in Lab units.
 
     ``mirrored_logits``: the network's logits for the left-right mirrored
     input; its distributions are mirrored back and averaged with these.
     With a ``guide`` (B, 1, h, w) and ``radius`` > 0 the distributions are
-    region-pooled next. With neither this equals the per-pixel annealed mean.
+    region-pooled next (``mode``: see ``region_pool``). With neither this
+    equals the per-pixel annealed mean.
     """
     pooling = guide is not None and radius > 0
     if mirrored_logits is None and not pooling:
@@ -83,5 +110,5 @@ def decode_ab(
     if mirrored_logits is not None:
         probs = 0.5 * (probs + torch.softmax(mirrored_logits, dim=1).flip(-1))
     if pooling:
-        probs = region_pool(probs, guide, radius, eps)
+        probs = region_pool(probs, guide, radius, eps, mode)
     return annealed_mean(probs, centres, temperature)

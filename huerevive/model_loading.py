@@ -8,6 +8,7 @@ from pathlib import Path
 
 import torch
 
+from huerevive.decoding import POOL_MODES
 from huerevive.errors import HueReviveError
 from huerevive.network import ColorNet, NetConfig
 
@@ -47,6 +48,8 @@ def model_from_checkpoint(ckpt: dict, pretrained_encoder: bool = False, add_hint
     if not isinstance(ckpt, dict) or ckpt.get("format") != CHECKPOINT_FORMAT:
         raise WeightsError(f"not a {CHECKPOINT_FORMAT} checkpoint")
     config = NetConfig(**{**ckpt["config"], "decoder_channels": tuple(ckpt["config"]["decoder_channels"])})
+    if config.region_mode not in POOL_MODES:  # refused here, not at the first photo
+        raise WeightsError(f"unknown region pooling mode {config.region_mode!r} (known: {', '.join(POOL_MODES)})")
     upgrade = add_hint_branch and not config.hint_branch
     if upgrade:
         config.hint_branch = True

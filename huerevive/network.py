@@ -34,6 +34,7 @@ class NetConfig:
     hint_branch: bool = False  # user colour hints enter the decoder (see HintBranch)
     region_radius: int = 0  # region-consistent decoding (huerevive.decoding); 0: per pixel
     region_eps: float = 50.0
+    region_mode: str = "mixture"  # pool probabilities ("mixture") or log-probabilities ("consensus")
     flip_average: bool = False  # also decode the mirrored photo and average (huerevive.decoding)
     # Hints spread over look-alike pixels after decoding (huerevive.hint_spreading); spread_tau 0: off.
     spread_tau: float = 0.7

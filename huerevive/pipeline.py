@@ -171,7 +171,8 @@ class Colorizer:
             flipped = (hint_ab.flip(-1), hint_mask.flip(-1)) if hints else (None, None)
             mirrored = model.decode(prepared.mirrored_features, *flipped)
         ab = decode_ab(
-            logits, model.bin_centres, cfg.temperature, prepared.l_small, cfg.region_radius, cfg.region_eps, mirrored
+            logits, model.bin_centres, cfg.temperature, prepared.l_small, cfg.region_radius, cfg.region_eps,
+            mirrored, cfg.region_mode,
         )
         if not hints:
             return ab

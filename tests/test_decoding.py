@@ -45,22 +45,53 @@ def test_pooling_makes_a_flat_region_agree_on_one_colour() -> None:
     assert pooled[0, 0, 6:-6, 6:-6].std() < per_pixel[0, 0].std() / 5
 
 
-def test_pooling_stops_at_a_lightness_edge() -> None:
+def test_consensus_pooling_settles_on_the_colour_the_region_shares() -> None:
+    """Half the pixels say red-or-orange and rule out green, half green-or-orange and rule out red.
+
+    Mixing their distributions keeps all three colours in doubt; the
+    consensus keeps the one no pixel ruled out: orange, and as saturated as
+    a sure orange, not the dull mean of red and green.
+    """
+    red, green, orange = _nearest_bin(60, 40), _nearest_bin(-50, 40), _nearest_bin(30, 70)
+    gen = torch.Generator().manual_seed(1)
+    first_half = torch.rand(24, 24, generator=gen) < 0.5
+    logits = torch.full((1, len(CENTRES), 24, 24), -10.0)
+    logits[0, orange] = 4.5
+    logits[0, red][first_half] = 5.0
+    logits[0, green][~first_half] = 5.0
+    flat = torch.full((1, 1, 24, 24), 50.0)
+    mixture = decode_ab(logits, CENTRES, 0.4, flat, radius=6, eps=50.0)[0, :, 6:-6, 6:-6]
+    consensus = decode_ab(logits, CENTRES, 0.4, flat, radius=6, eps=50.0, mode="consensus")[0, :, 6:-6, 6:-6]
+    to_orange = lambda ab: (ab - CENTRES[orange].view(2, 1, 1)).norm(dim=0)  # noqa: E731
+    assert to_orange(consensus).max() < 3  # every pixel orange, within a few ab units
+    assert to_orange(mixture).mean() > 10  # the mixture is pulled towards red and green
+    assert consensus.std(dim=(1, 2)).max() < 1  # one colour over the region
+
+
+def test_unknown_pooling_mode_is_refused() -> None:
+    probs = torch.softmax(torch.randn(1, len(CENTRES), 5, 5), 1)
+    with pytest.raises(ValueError, match="mixture, consensus"):
+        region_pool(probs, torch.full((1, 1, 5, 5), 50.0), 2, 50.0, mode="median")
+
+
+@pytest.mark.parametrize("mode", ["mixture", "consensus"])
+def test_pooling_stops_at_a_lightness_edge(mode: str) -> None:
     red, blue = _nearest_bin(60, 40), _nearest_bin(10, -60)
     logits = torch.full((1, len(CENTRES), 24, 24), -10.0)
     logits[0, red, :, :12] = 5.0
     logits[0, blue, :, 12:] = 5.0
     guide = torch.full((1, 1, 24, 24), 30.0)
     guide[..., 12:] = 80.0  # a strong edge between the two halves
-    pooled = decode_ab(logits, CENTRES, 0.4, guide, radius=6, eps=10.0)
+    pooled = decode_ab(logits, CENTRES, 0.4, guide, radius=6, eps=10.0, mode=mode)
     assert pooled[0, 0, :, :10].mean() > 50  # the left stays red (a > 0)
     assert pooled[0, 1, :, 14:].mean() < -45  # the right stays blue (b < 0)
 
 
-def test_pooled_distributions_sum_to_one_and_are_positive() -> None:
+@pytest.mark.parametrize("mode", ["mixture", "consensus"])
+def test_pooled_distributions_sum_to_one_and_are_positive(mode: str) -> None:
     probs = torch.softmax(torch.randn(2, len(CENTRES), 10, 9), 1)
     guide = torch.rand(2, 1, 10, 9) * 100
-    pooled = region_pool(probs, guide, 3, 25.0)
+    pooled = region_pool(probs, guide, 3, 25.0, mode)
     assert pooled.shape == probs.shape
     assert (pooled > 0).all()
     assert torch.allclose(pooled.sum(1), torch.ones(2, 10, 9), atol=1e-5)

@@ -38,3 +38,12 @@ def test_missing_or_foreign_weights_get_a_clear_error(tmp_path: Path) -> None:
     write_checkpoint({"state_dict": {}}, foreign)
     with pytest.raises(WeightsError, match="not a huerevive-colornet/1 checkpoint"):
         load_model(foreign)
+
+
+def test_weights_with_an_unknown_decoding_mode_are_refused_on_loading(tmp_path: Path) -> None:
+    ckpt = read_checkpoint(DEFAULT_WEIGHTS)
+    ckpt["config"] = {**ckpt["config"], "region_mode": "median"}
+    odd = tmp_path / "odd.pt"
+    write_checkpoint(ckpt, odd)
+    with pytest.raises(WeightsError, match="unknown region pooling mode 'median'"):
+        load_model(odd)

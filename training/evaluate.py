@@ -41,6 +41,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 from huerevive import metrics
 from huerevive.color import lab_to_rgb, rgb_to_l, rgb_to_lab
+from huerevive.decoding import POOL_MODES
 from huerevive.errors import HueReviveError, ImageLoadError
 from huerevive.evaluation_report import REPORT_PATH
 from huerevive.image_input import LoadedImage, load_image
@@ -109,14 +110,16 @@ def configured_model(
     temperature: float | None,
     region_radius: int | None = None,
     region_eps: float | None = None,
+    region_mode: str | None = None,
 ) -> ColorNet:
     """``model`` with its inference settings overridden (a copy: the cached model stays as it is)."""
-    overrides: dict[str, float | int] = {}
+    overrides: dict[str, float | int | str] = {}
     for key, value in (
         ("working_size", working_size),
         ("temperature", temperature),
         ("region_radius", region_radius),
         ("region_eps", region_eps),
+        ("region_mode", region_mode),
     ):
         if value is not None:
             overrides[key] = value
@@ -396,6 +399,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--hint-counts", default="", help="also score with this many simulated hints, e.g. 0,1,2,5,10,20,50")
     p.add_argument("--region-radius", type=int, default=None, help="override region-consistent decoding's radius (0: off)")
     p.add_argument("--region-eps", type=float, default=None, help="override region-consistent decoding's edge threshold")
+    p.add_argument("--region-mode", choices=POOL_MODES, default=None,
+                   help="override region-consistent decoding's pooling: probabilities (mixture) or log-probabilities (consensus)")
     p.add_argument("--threads", type=int, default=0, help="CPU threads for torch (0: torch's default)")
     args = p.parse_args(argv)
     if args.max_images < 0:
@@ -436,7 +441,8 @@ def main(argv: list[str] | None = None) -> int:
         torch.set_num_threads(args.threads)
     try:
         model = configured_model(
-            load_model(args.model), args.working_size, args.temperature, args.region_radius, args.region_eps
+            load_model(args.model), args.working_size, args.temperature, args.region_radius, args.region_eps,
+            args.region_mode,
         )
     except HueReviveError as exc:
         print(f"error: {exc}", file=sys.stderr)
@@ -465,6 +471,7 @@ def main(argv: list[str] | None = None) -> int:
             "temperature": model.config.temperature,
             "region_radius": model.config.region_radius,
             "region_eps": model.config.region_eps,
+            "region_mode": model.config.region_mode,
             "flip_average": model.config.flip_average,
             "max_images": args.max_images,
             "truth": not args.no_truth,

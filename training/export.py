@@ -18,6 +18,7 @@ from pathlib import Path
 
 import torch
 
+from huerevive.decoding import POOL_MODES
 from huerevive.model_loading import CHECKPOINT_FORMAT, make_checkpoint, model_from_checkpoint, write_checkpoint
 from training.record import new_version, training_record
 
@@ -30,6 +31,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--working-size", type=int, default=None, help="inference long side to ship (chosen on val)")
     p.add_argument("--region-radius", type=int, default=None, help="region-consistent decoding radius to ship (0: off)")
     p.add_argument("--region-eps", type=float, default=None, help="region-consistent decoding edge threshold to ship")
+    p.add_argument("--region-mode", choices=POOL_MODES, default=None,
+                   help="region-consistent decoding pools probabilities (mixture) or log-probabilities (consensus)")
     p.add_argument("--flip-average", choices=("on", "off"), default=None,
                    help="test-time flip averaging to ship (one more network pass)")
     p.add_argument("--spread-tau", type=float, default=None, help="how alike a pixel must look to take a hint (0: off)")
@@ -47,6 +50,8 @@ def main(argv: list[str] | None = None) -> int:
         model.config.region_radius = args.region_radius
     if args.region_eps is not None:
         model.config.region_eps = args.region_eps
+    if args.region_mode is not None:
+        model.config.region_mode = args.region_mode
     if args.flip_average is not None:
         model.config.flip_average = args.flip_average == "on"
     for name in ("spread_tau", "spread_sigma", "spread_gamma"):
@@ -57,6 +62,7 @@ def main(argv: list[str] | None = None) -> int:
         "working_size": model.config.working_size,
         "region_radius": model.config.region_radius,
         "region_eps": model.config.region_eps,
+        "region_mode": model.config.region_mode,
         "flip_average": model.config.flip_average,
         "spread": {k: getattr(model.config, f"spread_{k}") for k in ("tau", "sigma", "gamma")},
     }

@@ -1,12 +1,13 @@
 """Choose the decoding settings to ship (temperature, region-consistent pooling) on held-out photos.
 
     python -m training.tune_decoding --model runs/x/auto.pt --data ../shared/photos_more/val --max-images 100 \
-        --temperatures 0.5,0.7 --radii 0,4,8 --out eval-out/tune
+        --temperatures 0.5,0.7 --radii 0,4,8 --modes mixture,consensus --out eval-out/tune
 
 The network runs once per photo; every setting decodes the same logits, so
 the comparison costs little more than one evaluation. Scores per setting:
 PSNR, LPIPS, AuC, colourfulness, FID against the truth set, with the
 grayscale baseline beside them. Writes OUT/tune.json and OUT/tune.md.
+Weights that ship flip averaging are decoded with it, as the pipeline does.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ import torch
 
 from huerevive import metrics
 from huerevive.color import lab_to_rgb_u8
-from huerevive.decoding import decode_ab
+from huerevive.decoding import POOL_MODES, decode_ab
 from huerevive.image_input import LoadedImage, load_image
 from huerevive.model_loading import load_model
 from huerevive.pipeline import Colorizer, guided_upsample
@@ -60,6 +61,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--temperatures", default="0.5,0.7")
     p.add_argument("--radii", default="0,4,8", help="region pooling radii in ab-map pixels (0: per pixel)")
     p.add_argument("--eps", default="50", help="region pooling edge thresholds (L units squared)")
+    p.add_argument("--modes", default="mixture", help=f"region pooling modes, from {','.join(POOL_MODES)}")
     p.add_argument("--out", default="eval-out/tune")
     p.add_argument("--threads", type=int, default=0)
     return p.parse_args(argv)
@@ -72,8 +74,13 @@ def spread(photos: list[Path], count: int) -> list[Path]:
     return [photos[i] for i in np.linspace(0, len(photos) - 1, count).round().astype(int)]
 
 
+def setting_name(temperature: float, radius: int, eps: float, mode: str) -> str:
+    """A setting's row label, e.g. ``T=0.8 r=4 eps=50 consensus`` (pooling's mode only when it pools)."""
+    return f"T={temperature:g} r={radius} eps={eps:g}" + (f" {mode}" if radius > 0 and mode != "mixture" else "")
+
+
 @torch.inference_mode()
-def score_settings(colorizer: Colorizer, photos: list[Path], settings: list[tuple[float, int, float]]) -> dict:
+def score_settings(colorizer: Colorizer, photos: list[Path], settings: list[tuple[float, int, float, str]]) -> dict:
     """Mean PSNR/LPIPS/AuC/colourfulness and FID per setting (and for gray) over ``photos``."""
     rows: dict[str, list[dict]] = {}
     feats: dict[str, list[np.ndarray]] = {}
@@ -84,11 +91,12 @@ def score_settings(colorizer: Colorizer, photos: list[Path], settings: list[tupl
         gray = grayscale_of(original)
         prepared = colorizer.prepare(LoadedImage(gray, None, path.name))
         logits = model.decode(prepared.features)
+        mirrored = model.decode(prepared.mirrored_features) if prepared.mirrored_features is not None else None
         outputs = {"grayscale": gray}
-        for temperature, radius, eps in settings:
-            ab = decode_ab(logits, model.bin_centres, temperature, prepared.l_small, radius, eps)
+        for temperature, radius, eps, mode in settings:
+            ab = decode_ab(logits, model.bin_centres, temperature, prepared.l_small, radius, eps, mirrored, mode)
             ab_full = guided_upsample(ab, prepared.l_small, prepared.l_full)
-            outputs[f"T={temperature:g} r={radius} eps={eps:g}"] = lab_to_rgb_u8(prepared.l_full[0, 0], ab_full[0])
+            outputs[setting_name(temperature, radius, eps, mode)] = lab_to_rgb_u8(prepared.l_full[0, 0], ab_full[0])
         names = list(outputs)
         inception = metrics.inception_features([outputs[n] for n in names] + [original])
         feats.setdefault("truth", []).append(inception[-1])
@@ -117,8 +125,14 @@ def main(argv: list[str] | None = None) -> int:
     raw = list(sys.argv[1:] if argv is None else argv)
     args = parse_args(raw)
     colorizer = setup_colorizer(args)
-    settings = list(itertools.product(parse_floats(args.temperatures), [int(r) for r in parse_floats(args.radii)], parse_floats(args.eps)))
-    # eps only matters with pooling: keep one per-pixel setting per temperature
+    modes = [m.strip() for m in args.modes.split(",") if m.strip()]
+    unknown = sorted(set(modes) - set(POOL_MODES))
+    if unknown or not modes:
+        print(f"error: --modes must be from {','.join(POOL_MODES)}, got {args.modes!r}", file=sys.stderr)
+        return 2
+    radii = [int(r) for r in parse_floats(args.radii)]
+    settings = list(itertools.product(parse_floats(args.temperatures), radii, parse_floats(args.eps), modes))
+    # eps and mode only matter with pooling: keep one per-pixel setting per temperature
     settings = [s for i, s in enumerate(settings) if s[1] > 0 or all(t[:2] != s[:2] for t in settings[:i])]
     report = {"command": shlex.join(["python", "-m", "training.tune_decoding", *raw]), "sets": {}}
     lines = ["# Decoding settings on held-out photos", "", "```", report["command"], "```"]

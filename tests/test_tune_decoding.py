@@ -1,0 +1,55 @@
+"""training/tune_decoding.py: every setting decodes the shipped network's logits as the pipeline would."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from huerevive import metrics
+from huerevive.image_input import LoadedImage, load_image
+from huerevive.pipeline import Colorizer
+from training.evaluate import configured_model, find_photos, grayscale_of
+from training.tune_decoding import main, setting_name, spread
+
+
+def test_setting_names_show_the_mode_only_where_it_pools() -> None:
+    assert setting_name(0.8, 0, 50.0, "consensus") == "T=0.8 r=0 eps=50"
+    assert setting_name(0.8, 4, 50.0, "mixture") == "T=0.8 r=4 eps=50"
+    assert setting_name(0.8, 4, 50.0, "consensus") == "T=0.8 r=4 eps=50 consensus"
+
+
+def test_unknown_mode_is_refused(photos_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    argv = ["--data", str(photos_dir / "val"), "--max-images", "1", "--modes", "mixture,median", "--out", str(tmp_path)]
+    assert main(argv) == 2
+    assert "--modes must be from mixture,consensus" in capsys.readouterr().err
+    assert not (tmp_path / "tune.json").exists()
+
+
+@pytest.mark.slow
+def test_per_pixel_row_is_the_pipeline_and_pooling_rows_differ(photos_dir: Path, tmp_path: Path, colorizer: Colorizer) -> None:
+    val = photos_dir / "val"
+    temperature = colorizer.model.config.temperature
+    argv = ["--data", str(val), "--max-images", "2", "--temperatures", f"{temperature:g}", "--radii", "0,4",
+            "--modes", "mixture,consensus", "--out", str(tmp_path)]
+    assert main(argv) == 0
+    report = json.loads((tmp_path / "tune.json").read_text(encoding="utf-8"))
+    summary = report["sets"][str(val)]["summary"]
+    assert report["sets"][str(val)]["images"] == 2
+    # One per-pixel row for the temperature (eps and mode do not apply there), two pooled rows.
+    per_pixel, mixture, consensus = (setting_name(temperature, r, 50.0, m) for r, m in ((0, "mixture"), (4, "mixture"), (4, "consensus")))
+    assert list(summary) == ["grayscale", per_pixel, mixture, consensus, "truth"]
+
+    # The per-pixel row is the pipeline's own output (flip averaging included where the weights ship it).
+    per_pixel_pipeline = Colorizer(configured_model(colorizer.model, None, None, region_radius=0))
+    ours = []
+    for path in spread(find_photos(val), 2):
+        truth = load_image(path).rgb
+        rgb = per_pixel_pipeline.colorize_loaded(LoadedImage(grayscale_of(truth), None, path.name)).rgb
+        ours.append(metrics.psnr(rgb, truth))
+    assert summary[per_pixel]["psnr"] == pytest.approx(np.mean(ours), abs=0.02)
+    assert summary[mixture]["psnr"] != pytest.approx(summary[consensus]["psnr"], abs=1e-4)  # the modes decode differently
+    md = (tmp_path / "tune.md").read_text(encoding="utf-8")
+    assert f"| {consensus} |" in md
