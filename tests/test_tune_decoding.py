@@ -21,8 +21,9 @@ def test_setting_names_show_the_mode_only_where_it_pools() -> None:
     assert setting_name(0.8, 4, 50.0, "consensus") == "T=0.8 r=4 eps=50 consensus"
 
 
-def test_unknown_mode_is_refused(photos_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
-    argv = ["--data", str(photos_dir / "val"), "--max-images", "1", "--modes", "mixture,median", "--out", str(tmp_path)]
+def test_unknown_mode_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    # Refused before any photo or weights are read: no ../shared needed.
+    argv = ["--data", str(tmp_path / "nowhere"), "--max-images", "1", "--modes", "mixture,median", "--out", str(tmp_path)]
     assert main(argv) == 2
     assert "--modes must be from mixture,consensus" in capsys.readouterr().err
     assert not (tmp_path / "tune.json").exists()

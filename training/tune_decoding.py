@@ -124,12 +124,11 @@ def score_settings(colorizer: Colorizer, photos: list[Path], settings: list[tupl
 def main(argv: list[str] | None = None) -> int:
     raw = list(sys.argv[1:] if argv is None else argv)
     args = parse_args(raw)
-    colorizer = setup_colorizer(args)
     modes = [m.strip() for m in args.modes.split(",") if m.strip()]
-    unknown = sorted(set(modes) - set(POOL_MODES))
-    if unknown or not modes:
+    if not modes or set(modes) - set(POOL_MODES):  # before the model loads: a typo costs nothing
         print(f"error: --modes must be from {','.join(POOL_MODES)}, got {args.modes!r}", file=sys.stderr)
         return 2
+    colorizer = setup_colorizer(args)
     radii = [int(r) for r in parse_floats(args.radii)]
     settings = list(itertools.product(parse_floats(args.temperatures), radii, parse_floats(args.eps), modes))
     # eps and mode only matter with pooling: keep one per-pixel setting per temperature
