@@ -10,7 +10,8 @@ times depend on the machine's load):
 3. network forward at the working resolution next to the 54-M-parameter
    pix2pix U-Net of the original prototype;
 4. end-to-end with test-time flip averaging switched the other way than the
-   shipped weights have it (what the flip costs).
+   shipped weights have it (what the flip costs), and the same for the
+   coarser second look (``context_size``: off, or 288 px if shipped off).
 """
 
 from __future__ import annotations
@@ -73,6 +74,21 @@ def peak_memory_child(megapixels: float) -> dict:
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
+def setting_cost(colorizer: Colorizer, photo: np.ndarray, e2e: list[float], repeats: int, label: str, field: str, other: bool | int) -> None:
+    """End to end with one decoding setting switched from the shipped value to ``other``: what the setting costs."""
+    toggled = copy.deepcopy(colorizer.model)
+    setattr(toggled.config, field, other)
+    switched = Colorizer(toggled)
+    switched.colorize(photo[:256, :256])
+    e2e_other = timed(lambda: switched.colorize(photo), repeats)
+    shipped = getattr(colorizer.model.config, field)
+    on, off = (e2e, e2e_other) if shipped else (e2e_other, e2e)
+    print(
+        f"{label} (shipped {shipped}, compared with {other}): with {statistics.median(on):.2f} s, "
+        f"without {statistics.median(off):.2f} s -> it costs {statistics.median(on) / statistics.median(off):.2f}x end to end"
+    )
+
+
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--megapixels", type=float, default=12.0)
@@ -115,17 +131,9 @@ def main() -> None:
         f"pix2pix U-Net ({n_proto:.1f} M params) at {side}x{side}: {statistics.median(t_proto) * 1000:.0f} ms "
         f"-> ours {statistics.median(t_proto) / statistics.median(t_ours):.1f}x faster"
     )
-    toggled = copy.deepcopy(colorizer.model)
-    toggled.config.flip_average = not toggled.config.flip_average
-    other = Colorizer(toggled)
-    other.colorize(photo[:256, :256])
-    e2e_other = timed(lambda: other.colorize(photo), args.repeats)
-    on, off = (e2e, e2e_other) if colorizer.model.config.flip_average else (e2e_other, e2e)
-    shipped = "on" if colorizer.model.config.flip_average else "off"
-    print(
-        f"flip averaging (shipped {shipped}): on {statistics.median(on):.2f} s, off {statistics.median(off):.2f} s "
-        f"-> it costs {statistics.median(on) / statistics.median(off):.2f}x end to end"
-    )
+    shipped = colorizer.model.config
+    setting_cost(colorizer, photo, e2e, args.repeats, "flip averaging", "flip_average", not shipped.flip_average)
+    setting_cost(colorizer, photo, e2e, args.repeats, "coarser look", "context_size", 0 if shipped.context_size else 288)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"(this benchmark process peaked at {peak:.0f} MB)")
 

@@ -15,9 +15,12 @@ instead of averaging their doubts.
 With test-time flip averaging the network also sees the mirrored photo and
 the two distributions (one mirrored back) are averaged first: two looks at
 each object, so a doubt that one look resolves the other way cancels.
+A coarser look (``context``: the network run again on the photo at a smaller
+working size) sees each object whole, with more of its surroundings, in the
+same receptive field; its distributions, upsampled, are averaged in too.
 Pure functions on tensors; the pooling strength and the flip ship with the
-weights (``NetConfig.region_radius`` / ``region_eps`` / ``region_mode`` / ``flip_average``,
-chosen on validation photos).
+weights (``NetConfig.region_radius`` / ``region_eps`` / ``region_mode`` / ``flip_average`` /
+``context_size``, chosen on validation photos).
 """
 
 from __future__ import annotations
@@ -85,6 +88,14 @@ def annealed_mean(probs: torch.Tensor, centres: torch.Tensor, temperature: float
     return torch.einsum("bqhw,qc->bchw", weights, centres.to(weights))
 
 
+def view_probs(logits: torch.Tensor, mirrored_logits: torch.Tensor | None = None) -> torch.Tensor:
+    """One look's distributions (B, Q, h, w): softmax, averaged with its mirror's (mirrored back) if given."""
+    probs = torch.softmax(logits, dim=1)
+    if mirrored_logits is not None:
+        probs = 0.5 * (probs + torch.softmax(mirrored_logits, dim=1).flip(-1))
+    return probs
+
+
 def decode_ab(
     logits: torch.Tensor,
     centres: torch.Tensor,
@@ -94,21 +105,27 @@ def decode_ab(
     eps: float = 50.0,
     mirrored_logits: torch.Tensor | None = None,
     mode: str = "mixture",
+    context: tuple[torch.Tensor, torch.Tensor | None] | None = None,
 ) -> torch.Tensor:
     """Logits (B, Q, h, w) -> ab (B, 2, h, w) in Lab units.
 
     ``mirrored_logits``: the network's logits for the left-right mirrored
     input; its distributions are mirrored back and averaged with these.
+    ``context``: the logits of a coarser look (B, Q, h', w') and of its
+    mirror (or None); its distributions are resized to (h, w) and averaged
+    with these, half and half.
     With a ``guide`` (B, 1, h, w) and ``radius`` > 0 the distributions are
-    region-pooled next (``mode``: see ``region_pool``). With neither this
-    equals the per-pixel annealed mean.
+    region-pooled next (``mode``: see ``region_pool``). With none of these
+    this equals the per-pixel annealed mean.
     """
     pooling = guide is not None and radius > 0
-    if mirrored_logits is None and not pooling:
+    if mirrored_logits is None and context is None and not pooling:
         return decode_annealed_mean(logits, centres, temperature)
-    probs = torch.softmax(logits, dim=1)
-    if mirrored_logits is not None:
-        probs = 0.5 * (probs + torch.softmax(mirrored_logits, dim=1).flip(-1))
+    probs = view_probs(logits, mirrored_logits)
+    if context is not None:
+        # Bilinear weights are non-negative and sum to one, so the resized distributions still sum to one.
+        coarse = F.interpolate(view_probs(*context), size=probs.shape[-2:], mode="bilinear", align_corners=False)
+        probs = 0.5 * (probs + coarse)
     if pooling:
         probs = region_pool(probs, guide, radius, eps, mode)
     return annealed_mean(probs, centres, temperature)

@@ -36,6 +36,9 @@ class NetConfig:
     region_eps: float = 50.0
     region_mode: str = "mixture"  # pool probabilities ("mixture") or log-probabilities ("consensus")
     flip_average: bool = False  # also decode the mirrored photo and average (huerevive.decoding)
+    # Also look at the photo this many pixels on the long side (coarser: whole objects in the network's view)
+    # and average the two looks' distributions (huerevive.decoding); 0: off.
+    context_size: int = 0
     # Hints spread over look-alike pixels after decoding (huerevive.hint_spreading); spread_tau 0: off.
     spread_tau: float = 0.7
     spread_sigma: float = 0.15

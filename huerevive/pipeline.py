@@ -100,6 +100,15 @@ def guided_upsample(ab_small: torch.Tensor, l_small: torch.Tensor, l_full: torch
 
 
 @dataclass
+class EncodedView:
+    """One look of the network at the photo: its input L and the encoder's features (and the mirror's)."""
+
+    l_work: torch.Tensor  # (1, 1, h, w), the network's input
+    features: list[torch.Tensor]
+    mirrored_features: list[torch.Tensor] | None = None  # of the mirrored l_work, with flip averaging
+
+
+@dataclass
 class PreparedPhoto:
     """A decoded photo with the hint-independent work done: L at full and working size, encoder features."""
 
@@ -109,6 +118,12 @@ class PreparedPhoto:
     l_small: torch.Tensor  # (1, 1, h/4, w/4), the ab map's size
     features: list[torch.Tensor]
     mirrored_features: list[torch.Tensor] | None = None  # of the mirrored l_work, with flip averaging
+    context: EncodedView | None = None  # the coarser look (NetConfig.context_size), when the weights ship one
+
+    @property
+    def view(self) -> EncodedView:
+        """The look at the working size, the one the ab map is decoded at."""
+        return EncodedView(self.l_work, self.features, self.mirrored_features)
 
     @functools.cached_property
     def looks(self) -> torch.Tensor:
@@ -150,29 +165,46 @@ class Colorizer:
         l_pooled = F.avg_pool2d(l_full, factor) if factor > 1 else l_full  # cheap first step for big photos
         l_work = F.interpolate(l_pooled, size=(work_h, work_w), mode="bilinear", antialias=True, align_corners=False)
         l_small = F.interpolate(l_work, size=(work_h // 4, work_w // 4), mode="area")
+        view = self._encode(l_work)
+        context = None
+        if self.model.config.context_size:
+            context_shape = working_shape(height, width, self.model.config.context_size)
+            context = self._encode(F.interpolate(l_pooled, size=context_shape, mode="bilinear", antialias=True, align_corners=False))
+        return PreparedPhoto(loaded, l_full, l_work, l_small, view.features, view.mirrored_features, context)
+
+    def _encode(self, l_work: torch.Tensor) -> EncodedView:
         mirrored = self.model.encode(l_work.flip(-1)) if self.model.config.flip_average else None
-        return PreparedPhoto(loaded, l_full, l_work, l_small, self.model.encode(l_work), mirrored)
+        return EncodedView(l_work, self.model.encode(l_work), mirrored)
+
+    def _decode(
+        self, view: EncodedView, hints: list[Hint] | None, photo_size: tuple[int, int]
+    ) -> tuple[torch.Tensor, torch.Tensor | None]:
+        """Logits of one look, and of its mirror (with flip averaging); hints enter both, mirrored for the mirror."""
+        model = self.model
+        hint_ab, hint_mask = hint_maps(hints, photo_size, view.l_work.shape[-2:], self.device) if hints else (None, None)
+        logits = model.decode(view.features, hint_ab, hint_mask)
+        if view.mirrored_features is None:
+            return logits, None
+        flipped = (hint_ab.flip(-1), hint_mask.flip(-1)) if hints else (None, None)
+        return logits, model.decode(view.mirrored_features, *flipped)
 
     @torch.inference_mode()
     def predict_ab_prepared(self, prepared: PreparedPhoto, hints: list[Hint] | None = None) -> torch.Tensor:
         """ab (1, 2, h/4, w/4) at the ab map's resolution, region-consistently decoded.
 
         Hints enter the network (mirrored, its mirrored pass too, when the
-        weights ship flip averaging), then spread over the pixels that look
-        like their spots (``huerevive.hint_spreading``).
+        weights ship flip averaging; the coarser look too, when they ship
+        one), then spread over the pixels that look like their spots
+        (``huerevive.hint_spreading``).
         """
         model = self.model
         cfg = model.config
         photo_size = prepared.l_full.shape[-2:]
-        hint_ab, hint_mask = hint_maps(hints, photo_size, prepared.l_work.shape[-2:], self.device) if hints else (None, None)
-        logits = model.decode(prepared.features, hint_ab, hint_mask)
-        mirrored = None
-        if prepared.mirrored_features is not None:
-            flipped = (hint_ab.flip(-1), hint_mask.flip(-1)) if hints else (None, None)
-            mirrored = model.decode(prepared.mirrored_features, *flipped)
+        logits, mirrored = self._decode(prepared.view, hints, photo_size)
+        context = self._decode(prepared.context, hints, photo_size) if prepared.context is not None else None
         ab = decode_ab(
             logits, model.bin_centres, cfg.temperature, prepared.l_small, cfg.region_radius, cfg.region_eps,
-            mirrored, cfg.region_mode,
+            mirrored, cfg.region_mode, context,
         )
         if not hints:
             return ab

@@ -125,3 +125,30 @@ def test_flip_averaging_mixes_the_two_looks_half_and_half() -> None:
     out = decode_ab(half, CENTRES, 1.0, mirrored_logits=half)
     assert torch.allclose(out[0, :, :, 0].T, expected.expand(4, 2), atol=1e-3)  # red + green
     assert torch.allclose(out[0, :, :, 2].T, CENTRES[red].expand(4, 2), atol=1e-3)  # red + red (the middle)
+
+
+def test_a_coarser_look_that_agrees_changes_nothing() -> None:
+    """Context averaging: a coarser look with the same (flat) distributions leaves the colour as it was."""
+    logits = torch.randn(1, len(CENTRES), 1, 1).expand(1, len(CENTRES), 6, 8).contiguous()
+    coarse = logits[..., :3, :4].contiguous()
+    assert torch.allclose(decode_ab(logits, CENTRES, 0.5, context=(coarse, None)), decode_ab(logits, CENTRES, 0.5), atol=1e-4)
+
+
+def test_a_coarser_look_is_resized_and_mixed_in_half_and_half() -> None:
+    red, green = _nearest_bin(60, 40), _nearest_bin(-50, 40)
+    sure_red = torch.full((1, len(CENTRES), 8, 10), -30.0)
+    sure_red[0, red] = 10.0
+    coarse_green = torch.full((1, len(CENTRES), 4, 5), -30.0)
+    coarse_green[0, green] = 10.0
+    # At T = 1 the annealed mean is the plain mean: halfway between red and green, at the fine map's size.
+    out = decode_ab(sure_red, CENTRES, 1.0, context=(coarse_green, None))
+    assert out.shape == (1, 2, 8, 10)
+    expected = (CENTRES[red] + CENTRES[green]) / 2
+    assert torch.allclose(out[0].permute(1, 2, 0), expected.expand(8, 10, 2), atol=1e-3)
+    # The coarse look's own mirror is mirrored back before it is mixed in: green left, red right in both.
+    half = coarse_green.clone()
+    half[0, :, :, 3:] = sure_red[0, :, :4, 3:5]
+    mirrored = half.flip(-1)
+    out = decode_ab(sure_red, CENTRES, 1.0, context=(half, mirrored))
+    assert torch.allclose(out[0, :, :, 0].T, expected.expand(8, 2), atol=1e-3)  # red + green (coarse column 0)
+    assert torch.allclose(out[0, :, :, -1].T, CENTRES[red].expand(8, 2), atol=1e-3)  # red + red (coarse column 4)

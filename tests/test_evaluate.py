@@ -102,6 +102,7 @@ def test_read_subjects_without_a_subject_column_is_none(tmp_path: Path) -> None:
     [
         (["--data", "x", "--max-images", "-1"], "--max-images"),
         (["--data", "x", "--working-size", "16"], "--working-size"),
+        (["--data", "x", "--context-size", "16"], "--context-size must be 0 (off) or at least 32"),
         (["--data", "x", "--temperature", "0"], "--temperature"),
         (["--data", "x", "--no-truth", "--publish"], "--publish"),
     ],
@@ -214,12 +215,14 @@ def test_evaluate_no_truth_on_historical_photos(historical_dir: Path, tmp_path: 
     from huerevive.model_loading import load_model
 
     shared_config = dataclasses.asdict(load_model().config)
-    argv = ["--data", str(data), "--out", str(out), "--no-truth", "--working-size", "256", "--temperature", "0.3"]
+    argv = ["--data", str(data), "--out", str(out), "--no-truth", "--working-size", "256", "--temperature", "0.3",
+            "--context-size", "160"]
     assert evaluate.main(argv) == 0
     report = json.loads((out / "report.json").read_text(encoding="utf-8"))
     assert report["images"] == 2
     settings = report["settings"]
     assert (settings["working_size"], settings["temperature"], settings["truth"]) == (256, 0.3, False)
+    assert settings["context_size"] == 160
     assert set(report["summary"]) == {"model"} and set(report["summary"]["model"]) == {"colourfulness"}
     assert all(set(r) == {"file", "model"} for r in report["per_image"])
     assert report["subsets"] == {}

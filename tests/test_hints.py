@@ -256,13 +256,16 @@ def test_cli_hints_need_a_single_photo(gray_photo: Path, tmp_path: Path, capsys)
 
 
 @pytest.mark.slow
-def test_hints_work_with_and_without_flip_averaging(hinted, colorizer) -> None:
-    """The hint maps are mirrored for the mirrored pass: with the flip on or off the spot takes the hint's hue."""
+@pytest.mark.parametrize("context_size", [0, 256])
+def test_hints_work_with_and_without_flip_averaging(hinted, colorizer, context_size: int) -> None:
+    """The hint maps are mirrored for the mirrored pass (and drawn at the coarser look's size for it, when one is
+    shipped): with the flip on or off the spot takes the hint's hue."""
     gray, auto, result, (x, y) = hinted
     results = []
     for on in (True, False):
         model = copy.deepcopy(colorizer.model)
         model.config.flip_average = on
+        model.config.context_size = context_size
         out = Colorizer(model).colorize_detailed(gray, hints=[(x, y, RED)])
         a, b = out.ab[:, y - 3 : y + 4, x - 3 : x + 4].reshape(2, -1).mean(1)
         assert math.hypot(a, b) > 15 and _hue_gap(_hue(a, b), _hue(*Hint(0, 0, parse_color(RED)).ab)) <= 30

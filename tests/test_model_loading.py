@@ -40,10 +40,16 @@ def test_missing_or_foreign_weights_get_a_clear_error(tmp_path: Path) -> None:
         load_model(foreign)
 
 
-def test_weights_with_an_unknown_decoding_mode_are_refused_on_loading(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("setting", "message"),
+    [({"region_mode": "median"}, "unknown region pooling mode 'median'"),
+     ({"context_size": 16}, "context_size must be 0 \\(off\\) or at least 32 pixels, got 16"),
+     ({"context_size": -1}, "got -1")],
+)
+def test_weights_with_unusable_decoding_settings_are_refused_on_loading(tmp_path: Path, setting: dict, message: str) -> None:
     ckpt = read_checkpoint(DEFAULT_WEIGHTS)
-    ckpt["config"] = {**ckpt["config"], "region_mode": "median"}
+    ckpt["config"] = {**ckpt["config"], **setting}
     odd = tmp_path / "odd.pt"
     write_checkpoint(ckpt, odd)
-    with pytest.raises(WeightsError, match="unknown region pooling mode 'median'"):
+    with pytest.raises(WeightsError, match=message):
         load_model(odd)

@@ -154,3 +154,19 @@ def test_flip_averaging_makes_the_colour_of_a_mirrored_photo_its_mirror(colorize
     # And the flip changes the colour, but only as an average of two looks does: a little, not a new palette.
     diff = np.abs(both_sides.colorize_detailed(photo_rgb).ab - one_side.colorize_detailed(photo_rgb).ab)
     assert 0.05 < diff.mean() < 5.0
+
+
+def test_a_coarser_look_changes_the_colour_a_little_and_keeps_the_photo(colorizer, photo_rgb: np.ndarray) -> None:
+    """Context averaging (NetConfig.context_size) runs the network again on a smaller copy and mixes its colour in."""
+    import copy
+
+    from huerevive.pipeline import Colorizer
+
+    model = copy.deepcopy(colorizer.model)
+    model.config.context_size = 192
+    with_context = Colorizer(model).colorize_detailed(photo_rgb)
+    without = colorizer.colorize_detailed(photo_rgb)
+    assert with_context.rgb.shape == photo_rgb.shape and with_context.ab_small.shape == without.ab_small.shape
+    np.testing.assert_allclose(with_context.l, without.l, atol=1e-4)  # lightness is the photo's either way
+    diff = np.abs(with_context.ab - without.ab)
+    assert 0.05 < diff.mean() < 5.0  # an average of two looks: a change, not a new palette

@@ -111,6 +111,7 @@ def configured_model(
     region_radius: int | None = None,
     region_eps: float | None = None,
     region_mode: str | None = None,
+    context_size: int | None = None,
 ) -> ColorNet:
     """``model`` with its inference settings overridden (a copy: the cached model stays as it is)."""
     overrides: dict[str, float | int | str] = {}
@@ -120,6 +121,7 @@ def configured_model(
         ("region_radius", region_radius),
         ("region_eps", region_eps),
         ("region_mode", region_mode),
+        ("context_size", context_size),
     ):
         if value is not None:
             overrides[key] = value
@@ -401,6 +403,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--region-eps", type=float, default=None, help="override region-consistent decoding's edge threshold")
     p.add_argument("--region-mode", choices=POOL_MODES, default=None,
                    help="override region-consistent decoding's pooling: probabilities (mixture) or log-probabilities (consensus)")
+    p.add_argument("--context-size", type=int, default=None,
+                   help="override the coarser look's long side (px) whose colour is averaged in (0: off)")
     p.add_argument("--threads", type=int, default=0, help="CPU threads for torch (0: torch's default)")
     args = p.parse_args(argv)
     if args.max_images < 0:
@@ -409,6 +413,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         p.error(f"--grid must be 0 or more, got {args.grid}")
     if args.working_size is not None and args.working_size < 32:
         p.error(f"--working-size must be at least 32 pixels, got {args.working_size}")
+    if args.context_size is not None and 0 < args.context_size < 32:
+        p.error(f"--context-size must be 0 (off) or at least 32 pixels, got {args.context_size}")
     if args.temperature is not None and not args.temperature > 0:
         p.error(f"--temperature must be above 0, got {args.temperature}")
     try:
@@ -442,7 +448,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         model = configured_model(
             load_model(args.model), args.working_size, args.temperature, args.region_radius, args.region_eps,
-            args.region_mode,
+            args.region_mode, args.context_size,
         )
     except HueReviveError as exc:
         print(f"error: {exc}", file=sys.stderr)
@@ -473,6 +479,7 @@ def main(argv: list[str] | None = None) -> int:
             "region_eps": model.config.region_eps,
             "region_mode": model.config.region_mode,
             "flip_average": model.config.flip_average,
+            "context_size": model.config.context_size,
             "max_images": args.max_images,
             "truth": not args.no_truth,
             "weights": str(args.model) if args.model else "package default",

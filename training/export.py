@@ -35,10 +35,14 @@ def main(argv: list[str] | None = None) -> int:
                    help="region-consistent decoding pools probabilities (mixture) or log-probabilities (consensus)")
     p.add_argument("--flip-average", choices=("on", "off"), default=None,
                    help="test-time flip averaging to ship (one more network pass)")
+    p.add_argument("--context-size", type=int, default=None,
+                   help="long side (px) of a coarser look whose colour is averaged in, to ship (0: off; one more network pass)")
     p.add_argument("--spread-tau", type=float, default=None, help="how alike a pixel must look to take a hint (0: off)")
     p.add_argument("--spread-sigma", type=float, default=None, help="how far a hint reaches, share of the diagonal")
     p.add_argument("--spread-gamma", type=float, default=None, help="how sharply the most alike hint wins")
     args = p.parse_args(argv)
+    if args.context_size is not None and 0 < args.context_size < 32:
+        p.error(f"--context-size must be 0 (off) or at least 32 pixels, got {args.context_size}")
     state = torch.load(args.checkpoint, map_location="cpu", weights_only=False)
     weights_file = isinstance(state, dict) and state.get("format") == CHECKPOINT_FORMAT
     model = model_from_checkpoint(state if weights_file else state["model"]).eval()
@@ -54,6 +58,8 @@ def main(argv: list[str] | None = None) -> int:
         model.config.region_mode = args.region_mode
     if args.flip_average is not None:
         model.config.flip_average = args.flip_average == "on"
+    if args.context_size is not None:
+        model.config.context_size = args.context_size
     for name in ("spread_tau", "spread_sigma", "spread_gamma"):
         if getattr(args, name) is not None:
             setattr(model.config, name, getattr(args, name))
@@ -64,6 +70,7 @@ def main(argv: list[str] | None = None) -> int:
         "region_eps": model.config.region_eps,
         "region_mode": model.config.region_mode,
         "flip_average": model.config.flip_average,
+        "context_size": model.config.context_size,
         "spread": {k: getattr(model.config, f"spread_{k}") for k in ("tau", "sigma", "gamma")},
     }
     meta = reexport_meta(state["meta"], decoding) if weights_file else training_meta(state, decoding)
