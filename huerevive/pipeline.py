@@ -173,8 +173,11 @@ class Colorizer:
         return PreparedPhoto(loaded, l_full, l_work, l_small, view.features, view.mirrored_features, context)
 
     def _encode(self, l_work: torch.Tensor) -> EncodedView:
-        mirrored = self.model.encode(l_work.flip(-1)) if self.model.config.flip_average else None
-        return EncodedView(l_work, self.model.encode(l_work), mirrored)
+        if not self.model.config.flip_average:
+            return EncodedView(l_work, self.model.encode(l_work))
+        # The photo and its mirror as one batch of two: one pass is faster on a CPU than two of one.
+        both = self.model.encode(torch.cat((l_work, l_work.flip(-1))))
+        return EncodedView(l_work, [f[:1] for f in both], [f[1:] for f in both])
 
     def _decode(
         self, view: EncodedView, hints: list[Hint] | None, photo_size: tuple[int, int]
@@ -182,11 +185,13 @@ class Colorizer:
         """Logits of one look, and of its mirror (with flip averaging); hints enter both, mirrored for the mirror."""
         model = self.model
         hint_ab, hint_mask = hint_maps(hints, photo_size, view.l_work.shape[-2:], self.device) if hints else (None, None)
-        logits = model.decode(view.features, hint_ab, hint_mask)
         if view.mirrored_features is None:
-            return logits, None
-        flipped = (hint_ab.flip(-1), hint_mask.flip(-1)) if hints else (None, None)
-        return logits, model.decode(view.mirrored_features, *flipped)
+            return model.decode(view.features, hint_ab, hint_mask), None
+        both = [torch.cat(pair) for pair in zip(view.features, view.mirrored_features)]  # one batch, as in _encode
+        if hints:
+            hint_ab, hint_mask = torch.cat((hint_ab, hint_ab.flip(-1))), torch.cat((hint_mask, hint_mask.flip(-1)))
+        logits = model.decode(both, hint_ab, hint_mask)
+        return logits[:1], logits[1:]
 
     @torch.inference_mode()
     def predict_ab_prepared(self, prepared: PreparedPhoto, hints: list[Hint] | None = None) -> torch.Tensor:
