@@ -1,6 +1,6 @@
 """Speed and memory of the colorization engine on the CPU.
 
-    .venv/bin/python benchmarks/colorize_speed.py [--megapixels 12] [--repeats 3]
+    .venv/bin/python benchmarks/colorize_speed.py [--megapixels 12] [--repeats 3] [--baseline-model FILE]
 
 Prints, all measured in this one process (ratios are what to quote; absolute
 times depend on the machine's load):
@@ -11,7 +11,10 @@ times depend on the machine's load):
    pix2pix U-Net of the original prototype;
 4. end-to-end with test-time flip averaging switched the other way than the
    shipped weights have it (what the flip costs), and the same for the
-   coarser second look (``context_size``: off, or 288 px if shipped off).
+   coarser second look (``context_size``: off, or 288 px if shipped off);
+5. with ``--baseline-model FILE`` (e.g. the previously shipped weights):
+   end-to-end with that file and with the shipped one, runs alternated, so
+   the ratio says what the change of weights or decoding costs.
 """
 
 from __future__ import annotations
@@ -34,6 +37,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))  # benchmarks are run as scripts from a checkout
 
 from benchmarks.pix2pix_unet import pix2pix_unet  # noqa: E402
+from huerevive.model_loading import load_model, model_version  # noqa: E402
 from huerevive.pipeline import Colorizer, working_shape  # noqa: E402
 
 
@@ -89,10 +93,27 @@ def setting_cost(colorizer: Colorizer, photo: np.ndarray, e2e: list[float], repe
     )
 
 
+def baseline_cost(colorizer: Colorizer, photo: np.ndarray, repeats: int, path: str) -> None:
+    """End to end with the weights file at ``path`` and with the shipped one, alternating so load drifts cancel."""
+    baseline = Colorizer(load_model(path))
+    baseline.colorize(photo[:256, :256])
+    shipped_times: list[float] = []
+    baseline_times: list[float] = []
+    for _ in range(repeats):
+        shipped_times += timed(lambda: colorizer.colorize(photo), 1)
+        baseline_times += timed(lambda: baseline.colorize(photo), 1)
+    shipped, other = statistics.median(shipped_times), statistics.median(baseline_times)
+    print(
+        f"against {path} ({model_version(baseline.model)}): shipped {shipped:.2f} s, baseline {other:.2f} s "
+        f"-> the shipped weights take {shipped / other:.2f}x its time"
+    )
+
+
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--megapixels", type=float, default=12.0)
     p.add_argument("--repeats", type=int, default=3)
+    p.add_argument("--baseline-model", default=None, help="another weights file to time against the shipped one")
     args = p.parse_args()
     print(f"command: {' '.join(sys.argv)}")
     print(f"torch {torch.__version__}, threads {torch.get_num_threads()}")
@@ -134,6 +155,8 @@ def main() -> None:
     shipped = colorizer.model.config
     setting_cost(colorizer, photo, e2e, args.repeats, "flip averaging", "flip_average", not shipped.flip_average)
     setting_cost(colorizer, photo, e2e, args.repeats, "coarser look", "context_size", 0 if shipped.context_size else 288)
+    if args.baseline_model:
+        baseline_cost(colorizer, photo, args.repeats, args.baseline_model)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"(this benchmark process peaked at {peak:.0f} MB)")
 
