@@ -194,6 +194,19 @@ class Colorizer:
         return logits[:1], logits[1:]
 
     @torch.inference_mode()
+    def look_logits(
+        self, prepared: PreparedPhoto, hints: list[Hint] | None = None
+    ) -> tuple[torch.Tensor, torch.Tensor | None, tuple[torch.Tensor, torch.Tensor | None] | None]:
+        """The network's logits for every look the weights ship, as ``decode_ab`` takes them.
+
+        (working size, its mirror or None, (coarser look, its mirror or None) or None).
+        """
+        photo_size = prepared.l_full.shape[-2:]
+        logits, mirrored = self._decode(prepared.view, hints, photo_size)
+        context = self._decode(prepared.context, hints, photo_size) if prepared.context is not None else None
+        return logits, mirrored, context
+
+    @torch.inference_mode()
     def predict_ab_prepared(self, prepared: PreparedPhoto, hints: list[Hint] | None = None) -> torch.Tensor:
         """ab (1, 2, h/4, w/4) at the ab map's resolution, region-consistently decoded.
 
@@ -204,9 +217,7 @@ class Colorizer:
         """
         model = self.model
         cfg = model.config
-        photo_size = prepared.l_full.shape[-2:]
-        logits, mirrored = self._decode(prepared.view, hints, photo_size)
-        context = self._decode(prepared.context, hints, photo_size) if prepared.context is not None else None
+        logits, mirrored, context = self.look_logits(prepared, hints)
         ab = decode_ab(
             logits, model.bin_centres, cfg.temperature, prepared.l_small, cfg.region_radius, cfg.region_eps,
             mirrored, cfg.region_mode, context,

@@ -12,7 +12,8 @@
 Each ``--data FOLDER:N`` scores N photos spread evenly through FOLDER (0: all):
 PSNR, LPIPS, colourfulness and FID (x gray), as ``training/evaluate.py``.
 ``--model`` scores other weights than the shipped ones; "plain" is always
-their decoding without the flip. The mask is not part of the pipeline.
+their decoding without the flip, on one look (a shipped coarser look is
+switched off). The mask is not part of the pipeline.
 """
 
 from __future__ import annotations
@@ -102,6 +103,7 @@ def main(argv: list[str] | None = None) -> int:
     args = p.parse_args(argv)
     model = copy.deepcopy(load_model(args.model) if args.model else load_model())  # the loader's copy stays as shipped
     model.config.flip_average = False  # "plain" is without the flip; prepare() then skips the mirrored pass
+    model.config.context_size = 0  # the extras are compared on one look, the working size's
     colorizer = Colorizer(model)
     train = [photo for folder in args.train_data for photo in find_photos(Path(folder))]
     allowed = (lightness_bin_shares(train, colorizer.model.bin_centres) > args.mask_share).float()

@@ -7,7 +7,7 @@ The network runs once per photo; every setting decodes the same logits, so
 the comparison costs little more than one evaluation. Scores per setting:
 PSNR, LPIPS, AuC, colourfulness, FID against the truth set, with the
 grayscale baseline beside them. Writes OUT/tune.json and OUT/tune.md.
-Weights that ship flip averaging are decoded with it, as the pipeline does.
+Weights that ship flip averaging or a coarser second look are decoded with them, as the pipeline does.
 """
 
 from __future__ import annotations
@@ -90,11 +90,10 @@ def score_settings(colorizer: Colorizer, photos: list[Path], settings: list[tupl
         original = load_image(path).rgb
         gray = grayscale_of(original)
         prepared = colorizer.prepare(LoadedImage(gray, None, path.name))
-        logits = model.decode(prepared.features)
-        mirrored = model.decode(prepared.mirrored_features) if prepared.mirrored_features is not None else None
+        logits, mirrored, context = colorizer.look_logits(prepared)  # every look the weights ship, as the pipeline
         outputs = {"grayscale": gray}
         for temperature, radius, eps, mode in settings:
-            ab = decode_ab(logits, model.bin_centres, temperature, prepared.l_small, radius, eps, mirrored, mode)
+            ab = decode_ab(logits, model.bin_centres, temperature, prepared.l_small, radius, eps, mirrored, mode, context)
             ab_full = guided_upsample(ab, prepared.l_small, prepared.l_full)
             outputs[setting_name(temperature, radius, eps, mode)] = lab_to_rgb_u8(prepared.l_full[0, 0], ab_full[0])
         names = list(outputs)
