@@ -224,7 +224,7 @@ class Colorizer:
         )
         if not hints:
             return ab
-        points = hint_points(hints, photo_size, ab.shape[-2:])
+        points = hint_points(hints, prepared.l_full.shape[-2:], ab.shape[-2:])
         colours = torch.tensor([hint.ab for hint in hints], device=ab.device)
         return spread_hints(ab, prepared.looks, points, colours, cfg.spread_tau, cfg.spread_sigma, cfg.spread_gamma)
 
