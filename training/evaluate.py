@@ -413,7 +413,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         p.error(f"--grid must be 0 or more, got {args.grid}")
     if args.working_size is not None and args.working_size < 32:
         p.error(f"--working-size must be at least 32 pixels, got {args.working_size}")
-    if args.context_size is not None and 0 < args.context_size < 32:
+    if args.context_size is not None and (args.context_size < 0 or 0 < args.context_size < 32):
         p.error(f"--context-size must be 0 (off) or at least 32 pixels, got {args.context_size}")
     if args.temperature is not None and not args.temperature > 0:
         p.error(f"--temperature must be above 0, got {args.temperature}")

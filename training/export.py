@@ -41,7 +41,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--spread-sigma", type=float, default=None, help="how far a hint reaches, share of the diagonal")
     p.add_argument("--spread-gamma", type=float, default=None, help="how sharply the most alike hint wins")
     args = p.parse_args(argv)
-    if args.context_size is not None and 0 < args.context_size < 32:
+    if args.context_size is not None and (args.context_size < 0 or 0 < args.context_size < 32):
         p.error(f"--context-size must be 0 (off) or at least 32 pixels, got {args.context_size}")
     state = torch.load(args.checkpoint, map_location="cpu", weights_only=False)
     weights_file = isinstance(state, dict) and state.get("format") == CHECKPOINT_FORMAT
