@@ -10,7 +10,7 @@ import torch
 
 from huerevive.decoding import POOL_MODES
 from huerevive.errors import HueReviveError
-from huerevive.network import ColorNet, NetConfig
+from huerevive.network import ColorNet, NetConfig, context_size_problem
 
 WEIGHTS_DIR = Path(__file__).resolve().parent / "weights"
 DEFAULT_WEIGHTS = WEIGHTS_DIR / "colornet.pt"
@@ -50,8 +50,8 @@ def model_from_checkpoint(ckpt: dict, pretrained_encoder: bool = False, add_hint
     config = NetConfig(**{**ckpt["config"], "decoder_channels": tuple(ckpt["config"]["decoder_channels"])})
     if config.region_mode not in POOL_MODES:  # refused here, not at the first photo
         raise WeightsError(f"unknown region pooling mode {config.region_mode!r} (known: {', '.join(POOL_MODES)})")
-    if not isinstance(config.context_size, int) or config.context_size < 0 or 0 < config.context_size < 32:
-        raise WeightsError(f"context_size must be 0 (off) or at least 32 pixels, got {config.context_size!r}")
+    if problem := context_size_problem(config.context_size):
+        raise WeightsError(problem)
     upgrade = add_hint_branch and not config.hint_branch
     if upgrade:
         config.hint_branch = True

@@ -45,6 +45,19 @@ class NetConfig:
     spread_gamma: float = 16.0
 
 
+MIN_CONTEXT_SIZE = 32  # a coarser look smaller than this sees nothing the network can use
+
+
+def context_size_problem(size: object) -> str | None:
+    """Why ``size`` cannot be a ``NetConfig.context_size`` (0, off, or at least 32 px), or None when it can.
+
+    One rule for the weights' loader and the export/evaluation options.
+    """
+    if isinstance(size, int) and not isinstance(size, bool) and (size == 0 or size >= MIN_CONTEXT_SIZE):
+        return None
+    return f"context_size must be 0 (off) or at least {MIN_CONTEXT_SIZE} pixels, got {size!r}"
+
+
 def _conv_bn_relu(cin: int, cout: int) -> nn.Sequential:
     return nn.Sequential(nn.Conv2d(cin, cout, 3, padding=1, bias=False), nn.BatchNorm2d(cout), nn.ReLU(inplace=True))
 

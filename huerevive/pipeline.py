@@ -101,11 +101,25 @@ def guided_upsample(ab_small: torch.Tensor, l_small: torch.Tensor, l_full: torch
 
 @dataclass
 class EncodedView:
-    """One look of the network at the photo: its input L and the encoder's features (and the mirror's)."""
+    """One look of the network at the photo: its input L and the encoder's features.
+
+    With flip averaging the photo and its mirror are one batch of two (one
+    pass is faster on a CPU than two of one) and stay one batch for the
+    decoder, so every decode, once per hint change, reuses them as they are.
+    """
 
     l_work: torch.Tensor  # (1, 1, h, w), the network's input
-    features: list[torch.Tensor]
-    mirrored_features: list[torch.Tensor] | None = None  # of the mirrored l_work, with flip averaging
+    batch: list[torch.Tensor]  # ColorNet.encode's features of l_work (and of its mirror, second in the batch)
+
+    @property
+    def mirrored(self) -> bool:
+        """Whether the mirror was encoded too (flip averaging)."""
+        return self.batch[0].shape[0] == 2
+
+    @property
+    def features(self) -> list[torch.Tensor]:
+        """The photo's own features (batch of one)."""
+        return [f[:1] for f in self.batch]
 
 
 @dataclass
@@ -114,21 +128,19 @@ class PreparedPhoto:
 
     loaded: LoadedImage
     l_full: torch.Tensor  # (1, 1, H, W)
-    l_work: torch.Tensor  # (1, 1, h, w), the network's input
     l_small: torch.Tensor  # (1, 1, h/4, w/4), the ab map's size
-    features: list[torch.Tensor]
-    mirrored_features: list[torch.Tensor] | None = None  # of the mirrored l_work, with flip averaging
+    view: EncodedView  # the look at the working size, the one the ab map is decoded at
     context: EncodedView | None = None  # the coarser look (NetConfig.context_size), when the weights ship one
 
     @property
-    def view(self) -> EncodedView:
-        """The look at the working size, the one the ab map is decoded at."""
-        return EncodedView(self.l_work, self.features, self.mirrored_features)
+    def l_work(self) -> torch.Tensor:
+        """(1, 1, h, w): the network's input at the working size."""
+        return self.view.l_work
 
     @functools.cached_property
     def looks(self) -> torch.Tensor:
         """What each ab-map pixel looks like to the encoder (for spreading hints); computed on the first hint only."""
-        return look_alike_features(self.features)
+        return look_alike_features(self.view.features)
 
 
 def _display_l(l_full: torch.Tensor, max_side: int | None) -> torch.Tensor:
@@ -165,19 +177,19 @@ class Colorizer:
         l_pooled = F.avg_pool2d(l_full, factor) if factor > 1 else l_full  # cheap first step for big photos
         l_work = F.interpolate(l_pooled, size=(work_h, work_w), mode="bilinear", antialias=True, align_corners=False)
         l_small = F.interpolate(l_work, size=(work_h // 4, work_w // 4), mode="area")
-        view = self._encode(l_work)
+        cfg = self.model.config
+        view = self.encode_view(l_work, cfg.flip_average)
         context = None
-        if self.model.config.context_size:
-            context_shape = working_shape(height, width, self.model.config.context_size)
-            context = self._encode(F.interpolate(l_pooled, size=context_shape, mode="bilinear", antialias=True, align_corners=False))
-        return PreparedPhoto(loaded, l_full, l_work, l_small, view.features, view.mirrored_features, context)
+        if cfg.context_size:
+            context_shape = working_shape(height, width, cfg.context_size)
+            l_context = F.interpolate(l_pooled, size=context_shape, mode="bilinear", antialias=True, align_corners=False)
+            context = self.encode_view(l_context, cfg.flip_average)
+        return PreparedPhoto(loaded, l_full, l_small, view, context)
 
-    def _encode(self, l_work: torch.Tensor) -> EncodedView:
-        if not self.model.config.flip_average:
-            return EncodedView(l_work, self.model.encode(l_work))
-        # The photo and its mirror as one batch of two: one pass is faster on a CPU than two of one.
-        both = self.model.encode(torch.cat((l_work, l_work.flip(-1))))
-        return EncodedView(l_work, [f[:1] for f in both], [f[1:] for f in both])
+    @torch.inference_mode()
+    def encode_view(self, l_work: torch.Tensor, mirror: bool) -> EncodedView:
+        """The encoder's look at ``l_work`` (1, 1, h, w), and at its mirror in the same batch when ``mirror``."""
+        return EncodedView(l_work, self.model.encode(torch.cat((l_work, l_work.flip(-1))) if mirror else l_work))
 
     def _decode(
         self, view: EncodedView, hints: list[Hint] | None, photo_size: tuple[int, int]
@@ -185,12 +197,11 @@ class Colorizer:
         """Logits of one look, and of its mirror (with flip averaging); hints enter both, mirrored for the mirror."""
         model = self.model
         hint_ab, hint_mask = hint_maps(hints, photo_size, view.l_work.shape[-2:], self.device) if hints else (None, None)
-        if view.mirrored_features is None:
-            return model.decode(view.features, hint_ab, hint_mask), None
-        both = [torch.cat(pair) for pair in zip(view.features, view.mirrored_features)]  # one batch, as in _encode
+        if not view.mirrored:
+            return model.decode(view.batch, hint_ab, hint_mask), None
         if hints:
             hint_ab, hint_mask = torch.cat((hint_ab, hint_ab.flip(-1))), torch.cat((hint_mask, hint_mask.flip(-1)))
-        logits = model.decode(both, hint_ab, hint_mask)
+        logits = model.decode(view.batch, hint_ab, hint_mask)
         return logits[:1], logits[1:]
 
     @torch.inference_mode()

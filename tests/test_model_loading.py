@@ -8,6 +8,7 @@ import pytest
 import torch
 
 from huerevive.model_loading import DEFAULT_WEIGHTS, WeightsError, load_model, read_checkpoint, write_checkpoint
+from huerevive.network import context_size_problem
 
 
 def test_written_checkpoint_loads_as_the_same_network(tmp_path: Path) -> None:
@@ -44,7 +45,8 @@ def test_missing_or_foreign_weights_get_a_clear_error(tmp_path: Path) -> None:
     ("setting", "message"),
     [({"region_mode": "median"}, "unknown region pooling mode 'median'"),
      ({"context_size": 16}, "context_size must be 0 \\(off\\) or at least 32 pixels, got 16"),
-     ({"context_size": -1}, "got -1")],
+     ({"context_size": -1}, "got -1"),
+     ({"context_size": 288.0}, "got 288.0")],
 )
 def test_weights_with_unusable_decoding_settings_are_refused_on_loading(tmp_path: Path, setting: dict, message: str) -> None:
     ckpt = read_checkpoint(DEFAULT_WEIGHTS)
@@ -53,3 +55,10 @@ def test_weights_with_unusable_decoding_settings_are_refused_on_loading(tmp_path
     write_checkpoint(ckpt, odd)
     with pytest.raises(WeightsError, match=message):
         load_model(odd)
+
+
+@pytest.mark.parametrize(("size", "allowed"), [(0, True), (32, True), (288, True), (31, False), (1, False), (-1, False),
+                                               (True, False), (288.0, False), ("288", False)])
+def test_one_rule_says_which_coarse_look_sizes_are_usable(size: object, allowed: bool) -> None:
+    # the loader and the export/evaluation options all ask this one function
+    assert (context_size_problem(size) is None) is allowed

@@ -57,9 +57,9 @@ def decode(colorizer: Colorizer, prepared: PreparedPhoto, flip: bool, allowed: t
     """ab (1, 2, h, w) from the colorizer's network with the chosen extras (the mask without the flip)."""
     model = colorizer.model
     if allowed is None:  # the pipeline's own decoding; it averages in the mirrored pass when the photo has one
-        mirrored = model.encode(prepared.l_work.flip(-1)) if flip else None
-        return colorizer.predict_ab_prepared(dataclasses.replace(prepared, mirrored_features=mirrored))
-    logits = model.decode(prepared.features)
+        view = colorizer.encode_view(prepared.l_work, flip)
+        return colorizer.predict_ab_prepared(dataclasses.replace(prepared, view=view))
+    logits = model.decode(prepared.view.features)
     level = (prepared.l_small / 10).round().clamp(0, L_LEVELS - 1).long()[0, 0]
     probs = torch.softmax(logits, 1) * allowed[level].permute(2, 0, 1)[None] + 1e-12
     probs = probs / probs.sum(1, keepdim=True)

@@ -46,7 +46,7 @@ from huerevive.errors import HueReviveError, ImageLoadError
 from huerevive.evaluation_report import REPORT_PATH
 from huerevive.image_input import LoadedImage, load_image
 from huerevive.model_loading import load_model, model_version
-from huerevive.network import ColorNet
+from huerevive.network import ColorNet, context_size_problem
 from huerevive.pipeline import Colorizer, PreparedPhoto
 from huerevive.progress import ProgressBar
 from training.hints import sample_eval_hints
@@ -413,8 +413,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         p.error(f"--grid must be 0 or more, got {args.grid}")
     if args.working_size is not None and args.working_size < 32:
         p.error(f"--working-size must be at least 32 pixels, got {args.working_size}")
-    if args.context_size is not None and (args.context_size < 0 or 0 < args.context_size < 32):
-        p.error(f"--context-size must be 0 (off) or at least 32 pixels, got {args.context_size}")
+    if args.context_size is not None and (problem := context_size_problem(args.context_size)):
+        p.error(f"--context-size: {problem}")
     if args.temperature is not None and not args.temperature > 0:
         p.error(f"--temperature must be above 0, got {args.temperature}")
     try:

@@ -20,6 +20,7 @@ import torch
 
 from huerevive.decoding import POOL_MODES
 from huerevive.model_loading import CHECKPOINT_FORMAT, make_checkpoint, model_from_checkpoint, write_checkpoint
+from huerevive.network import context_size_problem
 from training.record import new_version, training_record
 
 
@@ -41,8 +42,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--spread-sigma", type=float, default=None, help="how far a hint reaches, share of the diagonal")
     p.add_argument("--spread-gamma", type=float, default=None, help="how sharply the most alike hint wins")
     args = p.parse_args(argv)
-    if args.context_size is not None and (args.context_size < 0 or 0 < args.context_size < 32):
-        p.error(f"--context-size must be 0 (off) or at least 32 pixels, got {args.context_size}")
+    if args.context_size is not None and (problem := context_size_problem(args.context_size)):
+        p.error(f"--context-size: {problem}")
     state = torch.load(args.checkpoint, map_location="cpu", weights_only=False)
     weights_file = isinstance(state, dict) and state.get("format") == CHECKPOINT_FORMAT
     model = model_from_checkpoint(state if weights_file else state["model"]).eval()
