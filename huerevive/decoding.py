@@ -31,6 +31,7 @@ import torch.nn.functional as F
 from huerevive.ab_bins import decode_annealed_mean
 
 PROB_FLOOR = 1e-8  # the guided filter can undershoot 0 slightly near edges
+CONTEXT_SHARE = 0.5  # the coarser look's share of the averaged distributions (half and half)
 
 
 def _box(x: torch.Tensor, radius: int) -> torch.Tensor:
@@ -106,6 +107,7 @@ def decode_ab(
     mirrored_logits: torch.Tensor | None = None,
     mode: str = "mixture",
     context: tuple[torch.Tensor, torch.Tensor | None] | None = None,
+    context_share: float = CONTEXT_SHARE,
 ) -> torch.Tensor:
     """Logits (B, Q, h, w) -> ab (B, 2, h, w) in Lab units.
 
@@ -113,11 +115,14 @@ def decode_ab(
     input; its distributions are mirrored back and averaged with these.
     ``context``: the logits of a coarser look (B, Q, h', w') and of its
     mirror (or None); its distributions are resized to (h, w) and averaged
-    with these, half and half.
+    with these, ``context_share`` of them (0 to 1; half and half by default,
+    0 ignores the coarser look, 1 keeps only it: what the explainer shows).
     With a ``guide`` (B, 1, h, w) and ``radius`` > 0 the distributions are
     region-pooled next (``mode``: see ``region_pool``). With none of these
     this equals the per-pixel annealed mean.
     """
+    if not 0.0 <= context_share <= 1.0:
+        raise ValueError(f"context_share must be from 0 to 1, got {context_share!r}")
     pooling = guide is not None and radius > 0
     if mirrored_logits is None and context is None and not pooling:
         return decode_annealed_mean(logits, centres, temperature)
@@ -125,7 +130,7 @@ def decode_ab(
     if context is not None:
         # Bilinear weights are non-negative and sum to one, so the resized distributions still sum to one.
         coarse = F.interpolate(view_probs(*context), size=probs.shape[-2:], mode="bilinear", align_corners=False)
-        probs = 0.5 * (probs + coarse)
+        probs = (1.0 - context_share) * probs + context_share * coarse  # at 0.5 exactly the half-and-half mean
     if pooling:
         probs = region_pool(probs, guide, radius, eps, mode)
     return annealed_mean(probs, centres, temperature)

@@ -26,7 +26,7 @@ import torch.nn.functional as F
 from PIL import Image
 
 from huerevive.color import lab_to_rgb_u8, rgb_u8_to_l
-from huerevive.decoding import decode_ab
+from huerevive.decoding import CONTEXT_SHARE, decode_ab
 from huerevive.hint_spreading import look_alike_features, spread_hints
 from huerevive.hints import Hint, HintLike, check_hints, hint_maps, hint_points
 from huerevive.image_input import DEFAULT_MAX_PIXELS, ImageSource, LoadedImage, load_image
@@ -218,20 +218,23 @@ class Colorizer:
         return logits, mirrored, context
 
     @torch.inference_mode()
-    def predict_ab_prepared(self, prepared: PreparedPhoto, hints: list[Hint] | None = None) -> torch.Tensor:
+    def predict_ab_prepared(
+        self, prepared: PreparedPhoto, hints: list[Hint] | None = None, context_share: float = CONTEXT_SHARE
+    ) -> torch.Tensor:
         """ab (1, 2, h/4, w/4) at the ab map's resolution, region-consistently decoded.
 
         Hints enter the network (mirrored, its mirrored pass too, when the
         weights ship flip averaging; the coarser look too, when they ship
         one), then spread over the pixels that look like their spots
-        (``huerevive.hint_spreading``).
+        (``huerevive.hint_spreading``). ``context_share``: the coarser look's
+        share of the colour (``decode_ab``; 0 or 1 show either look alone).
         """
         model = self.model
         cfg = model.config
         logits, mirrored, context = self.look_logits(prepared, hints)
         ab = decode_ab(
             logits, model.bin_centres, cfg.temperature, prepared.l_small, cfg.region_radius, cfg.region_eps,
-            mirrored, cfg.region_mode, context,
+            mirrored, cfg.region_mode, context, context_share,
         )
         if not hints:
             return ab
@@ -246,17 +249,19 @@ class Colorizer:
         saturation: float = 1.0,
         hints: Sequence[HintLike] | None = None,
         max_side: int | None = None,
+        context_share: float = CONTEXT_SHARE,
     ) -> ColorizeResult:
         """Finish a prepared photo: decode (with ``hints``), upsample guided by L, join with L.
 
         ``max_side`` gives a smaller preview (long side at most that many
         pixels, alpha dropped); None gives the full-resolution result.
+        ``context_share`` weighs the coarser look (see ``predict_ab_prepared``).
         """
         start = time.perf_counter()
         sat = _check_saturation(saturation)
         height, width = prepared.l_full.shape[-2:]
         checked = check_hints(hints, width, height)
-        ab_small = self.predict_ab_prepared(prepared, checked)
+        ab_small = self.predict_ab_prepared(prepared, checked, context_share)
         l_out = _display_l(prepared.l_full, max_side)
         ab_out = guided_upsample(ab_small, prepared.l_small, l_out).mul_(sat)
         rgb = lab_to_rgb_u8(l_out[0, 0], ab_out[0])

@@ -152,3 +152,27 @@ def test_a_coarser_look_is_resized_and_mixed_in_half_and_half() -> None:
     out = decode_ab(sure_red, CENTRES, 1.0, context=(half, mirrored))
     assert torch.allclose(out[0, :, :, 0].T, expected.expand(8, 2), atol=1e-3)  # red + green (coarse column 0)
     assert torch.allclose(out[0, :, :, -1].T, CENTRES[red].expand(8, 2), atol=1e-3)  # red + red (coarse column 4)
+
+
+def test_the_coarser_looks_share_picks_either_look_alone_or_a_mix() -> None:
+    red, green = _nearest_bin(60, 40), _nearest_bin(-50, 40)
+    sure_red = torch.full((1, len(CENTRES), 8, 10), -30.0)
+    sure_red[0, red] = 10.0
+    coarse_green = torch.full((1, len(CENTRES), 4, 5), -30.0)
+    coarse_green[0, green] = 10.0
+    context = (coarse_green, None)
+    # 0: the close look alone, exactly as without a coarser look; 1: the coarser look alone, at the fine map's size
+    assert torch.equal(decode_ab(sure_red, CENTRES, 1.0, context=context, context_share=0.0),
+                       annealed_mean(torch.softmax(sure_red, 1), CENTRES, 1.0))
+    coarse_only = decode_ab(sure_red, CENTRES, 1.0, context=context, context_share=1.0)
+    assert torch.allclose(coarse_only[0].permute(1, 2, 0), CENTRES[green].expand(8, 10, 2), atol=1e-3)
+    # a quarter of the way from red to green at T = 1 (the plain mean)
+    quarter = decode_ab(sure_red, CENTRES, 1.0, context=context, context_share=0.25)
+    assert torch.allclose(quarter[0].permute(1, 2, 0), (0.75 * CENTRES[red] + 0.25 * CENTRES[green]).expand(8, 10, 2),
+                          atol=1e-3)
+    # the default is the half-and-half mix, bit for bit
+    assert torch.equal(decode_ab(sure_red, CENTRES, 1.0, context=context),
+                       decode_ab(sure_red, CENTRES, 1.0, context=context, context_share=0.5))
+    for share in (-0.1, 1.5):
+        with pytest.raises(ValueError, match="context_share must be from 0 to 1"):
+            decode_ab(sure_red, CENTRES, 1.0, context=context, context_share=share)

@@ -170,3 +170,35 @@ def test_a_coarser_look_changes_the_colour_a_little_and_keeps_the_photo(colorize
     np.testing.assert_allclose(with_context.l, without.l, atol=1e-4)  # lightness is the photo's either way
     diff = np.abs(with_context.ab - without.ab)
     assert 0.05 < diff.mean() < 5.0  # an average of two looks: a change, not a new palette
+
+
+def test_each_look_alone_is_what_that_look_alone_would_colour(colorizer, photo_rgb: np.ndarray) -> None:
+    """``context_share`` 0 keeps only the close look, 1 only the coarser one (the explainer shows both)."""
+    import copy
+
+    import torch
+    import torch.nn.functional as F
+
+    from huerevive.image_input import load_image
+    from huerevive.pipeline import Colorizer
+
+    assert colorizer.model.config.context_size  # the shipped weights look twice
+    prepared = colorizer.prepare(load_image(photo_rgb))
+    close, both, far = (colorizer.predict_ab_prepared(prepared, None, share) for share in (0.0, 0.5, 1.0))
+    # The close look alone is the same weights with the coarser look switched off.
+    one_look = copy.deepcopy(colorizer.model)
+    one_look.config.context_size = 0
+    alone = Colorizer(one_look)
+    torch.testing.assert_close(close, alone.predict_ab_prepared(alone.prepare(load_image(photo_rgb))))
+    # The coarser look alone is close to the same weights working at the coarser size (its colour, enlarged;
+    # the two differ only where enlarging distributions and enlarging their means part, at edges).
+    coarse = copy.deepcopy(one_look)
+    coarse.config.working_size = colorizer.model.config.context_size
+    small = Colorizer(coarse)
+    enlarged = F.interpolate(small.predict_ab_prepared(small.prepare(load_image(photo_rgb))), size=far.shape[-2:],
+                             mode="bilinear", align_corners=False)
+    looks_apart = (close - far).abs().mean()
+    assert looks_apart > 0.5  # the two looks really differ: the checks below can fail
+    assert (far - enlarged).abs().mean() < 0.1 * looks_apart
+    # The mix lies between the looks: per pixel nearer the midpoint than the two looks are to each other.
+    assert ((both - (close + far) / 2).abs().mean()) < 0.15 * looks_apart
