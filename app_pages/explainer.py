@@ -1,5 +1,6 @@
-"""Explainer (for a classroom): how colour photography began, then L, a and b of one photo, its colours on the
-ab plane, how close it is to the truth and, for a gallery photo, what one colour hint changes.
+"""Explainer (for a classroom): how colour photography began, then L, a and b of one photo, the network's two
+looks at it, its colours on the ab plane, how close it is to the truth and, for a gallery photo, what one colour
+hint changes.
 
 Step 1 shows a 1910 glass plate's three filtered exposures and their
 combination (pictures made offline by gallery/build_plate.py). The other
@@ -13,12 +14,13 @@ import streamlit as st
 
 from huerevive.collection import collection_path_from_env
 from huerevive.errors import ImageLoadError
-from huerevive.image_input import load_image
+from huerevive.image_input import LoadedImage, load_image
 from huerevive.model_loading import model_version
 from ui import channels
 from ui.colorize_flow import site_max_pixels
 from ui.gallery_source import cached_collection
 from ui.i18n import current_lang, t
+from ui.looks_step import each_look, looks_step
 from ui.model import get_colorizer
 from ui.photo_errors import friendly_error
 from ui.plate_step import plate_step
@@ -30,11 +32,19 @@ UPLOAD_TYPES = ["jpg", "jpeg", "png", "webp", "tif", "tiff", "bmp"]
 UPLOAD_KEY = "hr_explain_upload"
 
 
+def explained(loaded: LoadedImage, truth: np.ndarray | None, in_training: bool = False) -> channels.Explained:
+    """The photo coloured once (its hint-independent work shared by the result and each look's picture)."""
+    colorizer = get_colorizer()
+    prepared = colorizer.prepare(loaded)
+    return channels.explain(colorizer.colorize_prepared(prepared, 1.0), truth, in_training,
+                            each_look(colorizer, prepared))
+
+
 @st.cache_resource(show_spinner=False, max_entries=16)
 def gallery_explained(path: str, original: str | None, in_training: bool, version: str) -> channels.Explained:
     """A gallery photo's explanation, shared by all visitors (``version`` renews it for new weights)."""
     truth = load_image(original).rgb if original else None
-    return channels.explain(get_colorizer().colorize_detailed(path, 1.0), truth, in_training)
+    return explained(load_image(path, max_pixels=get_colorizer().max_pixels), truth, in_training)
 
 
 def upload_explained(uploaded) -> channels.Explained | ImageLoadError | None:  # noqa: ANN001 - streamlit UploadedFile
@@ -51,7 +61,7 @@ def upload_explained(uploaded) -> channels.Explained | ImageLoadError | None:  #
         shown: channels.Explained | ImageLoadError = exc
     else:
         truth = loaded.rgb if channels.is_colour_photo(loaded.rgb) else None  # a colour photo is its own truth
-        shown = channels.explain(get_colorizer().colorize_loaded(loaded, 1.0), truth)
+        shown = explained(loaded, truth)
     st.session_state[UPLOAD_KEY] = (uploaded.file_id, shown)
     return shown
 
@@ -145,6 +155,7 @@ if isinstance(shown, ImageLoadError):
     st.caption(md_escape(t("error.details", lang, reason=shown.reason)))
 elif shown is not None:
     show_channels(shown.l_small, shown.ab_small, lang)
+    looks_step(shown, get_colorizer().model.config, lang)
     show_ab_plane(shown.ab_small, lang)
     show_strip(shown.l_small, shown.ab_small, lang)
     show_scores(shown, lang)

@@ -26,6 +26,8 @@ from ui.text import md_escape
 PAGE = REPO / "app_pages" / "explainer.py"
 PLATE_IMAGES = 5  # blue, green, red, combined, and the whole plate (in an expander)
 WHAT_IF_IMAGES = 3  # automatic, with one colour hint, where the colour changed
+LOOK_IMAGES = 3  # the close look alone, the far look alone, both mixed (the shipped weights look twice)
+PHOTO_IMAGES = 4 + LOOK_IMAGES + 4  # L, a, b, result; the two looks' step; four saturations
 UPLOAD_KEY = "hr_explain_upload"
 TIMEOUT = 300
 METRIC_NAMES = tuple(channels.SCORE_BETTER)
@@ -112,13 +114,15 @@ def test_explainer_page_in_both_languages(page_env, lang) -> None:
         assert t(f"explainer.{key}", lang) in captions, key
     for s in ("0", "0.5", "1", "1.5"):
         assert t("explainer.strip_item", lang, s=s) in captions
-    # The glass plate's 3 exposures + their combination + the whole plate; L, a, b, result; four saturations;
-    # the "what if?" step's three pictures when the weights take hints.
-    assert len(at.image) == PLATE_IMAGES + 8 + what_if_images()
+    # The glass plate's 3 exposures + their combination + the whole plate; L, a, b, result; the two looks alone and
+    # mixed; four saturations; the "what if?" step's three pictures when the weights take hints.
+    assert len(at.image) == PLATE_IMAGES + PHOTO_IMAGES + what_if_images()
     headings = [h.value for h in at.subheader]
-    steps = [t(f"explainer.{k}", lang) for k in
-             ("plate_heading", "channels_heading", "ab_heading", "strip_heading", "scores_heading")]
-    steps.append(t("whatif.heading", lang))
+    steps = [t(k, lang) for k in ("explainer.plate_heading", "explainer.channels_heading", "looks.heading",
+                                  "explainer.ab_heading", "explainer.strip_heading", "explainer.scores_heading",
+                                  "whatif.heading")]
+    assert [int(step.split(".")[0]) for step in steps] == list(range(1, 8))  # numbered in the order shown
+    assert [h for h in headings if h in steps] == steps  # the steps in order, colour photography first
     assert [h for h in headings if h in steps] == steps  # the steps in order, colour photography first
     assert len(at.get("plotly_chart")) == 1
     assert len(at.metric) == 2 * len(METRIC_NAMES)  # the default gallery's first photo has its original
@@ -178,7 +182,7 @@ def test_colour_upload_is_scored_against_itself_and_never_stored(page_env, photo
     assert t("explainer.waiting", "en") in [i.value for i in at.info]
     at.file_uploader[0].set_value(("my photo.jpg", data, "image/jpeg"))
     run_explainer(at=at)
-    assert len(at.image) == PLATE_IMAGES + 8
+    assert len(at.image) == PLATE_IMAGES + PHOTO_IMAGES
     truth = load_image(data).rgb
     ours = independent_scores(colorizer.colorize_detailed(data, 1.0).rgb, truth)
     shown = shown_metrics(at, "en")
@@ -208,7 +212,7 @@ def test_gray_upload_explains_but_has_nothing_to_score(page_env, photos_dir) -> 
         run_explainer(at=at)
         at.file_uploader[0].set_value(("grandma.png", data, "image/png"))
         run_explainer(at=at)
-        assert len(at.image) == PLATE_IMAGES + 8
+        assert len(at.image) == PLATE_IMAGES + PHOTO_IMAGES
         assert not at.metric
         assert t("explainer.scores_none", lang) in [i.value for i in at.info]
         assert t("whatif.heading", lang) not in [h.value for h in at.subheader]  # gallery photos only
@@ -259,7 +263,7 @@ def test_explainer_with_the_historical_collection(page_env, historical_dir) -> N
     at = run_explainer("ko")
     assert at.selectbox[0].value.image_path.parent == historical_dir.resolve()
     # The plate step comes with the site, whatever the collection.
-    assert len(at.image) == PLATE_IMAGES + 8 + what_if_images()
+    assert len(at.image) == PLATE_IMAGES + PHOTO_IMAGES + what_if_images()
     assert not at.metric
     assert t("explainer.scores_none", "ko") in [i.value for i in at.info]
 
@@ -326,7 +330,7 @@ def _what_if_captions(lang: str, colour: str) -> list[str]:
 def test_what_if_step_with_weights_that_take_hints(page_env, request, weights_files, lang) -> None:
     use_weights(page_env, request, weights_files["hints"])  # the shipped weights' hint branch, or a zero one
     at = run_explainer(lang)
-    assert len(at.image) == PLATE_IMAGES + 8 + WHAT_IF_IMAGES
+    assert len(at.image) == PLATE_IMAGES + PHOTO_IMAGES + WHAT_IF_IMAGES
     headings = [h.value for h in at.subheader]
     assert headings.index(t("whatif.heading", lang)) == headings.index(t("explainer.scores_heading", lang)) + 1
     captions = [c.value for c in at.caption]
@@ -341,7 +345,7 @@ def test_what_if_step_with_weights_that_take_hints(page_env, request, weights_fi
     at.color_picker(key=COLOUR_KEY).set_value("#00ff00")
     run_explainer(at=at)
     assert t("whatif.hinted_caption", lang, colour="#00ff00") in [c.value for c in at.caption]
-    assert len(at.image) == PLATE_IMAGES + 8 + WHAT_IF_IMAGES
+    assert len(at.image) == PLATE_IMAGES + PHOTO_IMAGES + WHAT_IF_IMAGES
 
 
 def test_what_if_step_without_hints_says_it_needs_the_hint_model(page_env, request, weights_files) -> None:
@@ -349,7 +353,7 @@ def test_what_if_step_without_hints_says_it_needs_the_hint_model(page_env, reque
     at = run_explainer("ko")
     assert t("whatif.heading", "ko") in [h.value for h in at.subheader]
     assert t("whatif.unavailable", "ko") in [i.value for i in at.info]
-    assert len(at.image) == PLATE_IMAGES + 8 and not at.color_picker
+    assert len(at.image) == PLATE_IMAGES + PHOTO_IMAGES and not at.color_picker
     assert not [s for s in at.slider if s.key in (X_KEY, Y_KEY)]
     assert len(at.metric) == 2 * len(METRIC_NAMES), "the other steps are all there"
 
@@ -387,3 +391,59 @@ def test_what_if_change_map_is_centred_on_the_spot(page_env, request, random_hin
     rows, cols = np.indices(shown.change.shape)
     centre = ((cols * shown.change).sum() / shown.change.sum(), (rows * shown.change).sum() / shown.change.sum())
     assert np.hypot(centre[0] - shown.spot[0], centre[1] - shown.spot[1]) < 0.1 * max(width, height)
+
+
+# ---------------------------------------------------------------- two looks: close up and from further away
+
+
+def test_two_looks_step_shows_each_look_alone_beside_the_mix(page_env, colorizer) -> None:
+    config = colorizer.model.config
+    for lang in ("ko", "en"):
+        at = run_explainer(lang)
+        headings = [h.value for h in at.subheader]
+        assert headings.index(t("looks.heading", lang)) == headings.index(t("explainer.channels_heading", lang)) + 1
+        assert t("looks.intro", lang, close=config.working_size, far=config.context_size) in [m.value for m in at.markdown]
+        captions = [c.value for c in at.caption]
+        wanted = [t("looks.close_caption", lang, size=config.working_size),
+                  t("looks.far_caption", lang, size=config.context_size), t("looks.both_caption", lang)]
+        assert [c for c in captions if c in wanted] == wanted
+        assert t("looks.once", lang, size=config.working_size) not in [i.value for i in at.info]
+
+
+def test_each_look_is_that_look_alone_at_preview_size(colorizer, photos_dir) -> None:
+    """The step's pictures: the close look's colour is the same weights with the far look off; the far look's differs."""
+    import copy
+
+    from huerevive.pipeline import Colorizer
+    from ui.looks_step import each_look
+
+    loaded = load_image(sorted((photos_dir / "val").glob("*.jpg"))[3])
+    shown = channels.explain(colorizer.colorize_loaded(loaded), None, looks=each_look(colorizer, colorizer.prepare(loaded)))
+    close, far = shown.looks
+    assert close.shape == far.shape == shown.ab_small.shape
+    one_look = copy.deepcopy(colorizer.model)
+    one_look.config.context_size = 0
+    alone = Colorizer(one_look).colorize_loaded(loaded)
+    np.testing.assert_allclose(close, channels.shrink_planes(alone.l, alone.ab)[1], atol=1e-3)
+    apart = np.abs(close - far).mean()
+    assert apart > 0.5  # the looks disagree somewhere, so the next check can fail
+    assert np.abs(shown.ab_small - (close + far) / 2).mean() < 0.15 * apart  # the result lies between them
+    assert each_look(Colorizer(one_look), Colorizer(one_look).prepare(loaded)) is None
+
+
+def test_weights_that_look_once_get_a_note_instead(page_env, request, tmp_path) -> None:
+    import torch
+
+    from huerevive.model_loading import DEFAULT_WEIGHTS, make_checkpoint, model_from_checkpoint, read_checkpoint
+
+    ckpt = read_checkpoint(DEFAULT_WEIGHTS)
+    model = model_from_checkpoint(ckpt)
+    model.config.context_size = 0
+    once = tmp_path / "once.pt"
+    torch.save(make_checkpoint(model, {**ckpt.get("meta", {}), "version": "test-one-look"}), once)
+    use_weights(page_env, request, once)
+    at = run_explainer("en")
+    assert t("looks.heading", "en") in [h.value for h in at.subheader]
+    assert t("looks.once", "en", size=model.config.working_size) in [i.value for i in at.info]
+    assert len(at.image) == PLATE_IMAGES + PHOTO_IMAGES - LOOK_IMAGES + what_if_images()
+    assert len(at.metric) == 2 * len(METRIC_NAMES), "the other steps are all there"

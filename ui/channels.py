@@ -280,12 +280,19 @@ class Explained:
     scores: dict[str, Scores] | None = None
     truth_colourfulness: float | None = None
     in_training: bool = False
+    looks: tuple[np.ndarray, ...] | None = None  # ab like ab_small of each look alone (close, far); None: one look
 
 
-def explain(result: ColorizeResult, truth: np.ndarray | None, in_training: bool = False) -> Explained:
-    """Shrink a result for display and, given its colour original, score it at full resolution."""
+def explain(
+    result: ColorizeResult, truth: np.ndarray | None, in_training: bool = False,
+    looks: tuple[np.ndarray, ...] | None = None,
+) -> Explained:
+    """Shrink a result for display and, given its colour original, score it at full resolution.
+
+    ``looks``: each look's ab alone at preview size (``ui.looks_step.each_look``), kept as given.
+    """
     l_small, ab_small = shrink_planes(result.l, result.ab)
     if truth is None:
-        return Explained(l_small, ab_small, in_training=in_training)
+        return Explained(l_small, ab_small, in_training=in_training, looks=looks)
     scores = compare_with_truth(result.rgb, result.l, truth)
-    return Explained(l_small, ab_small, scores, metrics.colourfulness(truth), in_training)
+    return Explained(l_small, ab_small, scores, metrics.colourfulness(truth), in_training, looks)

@@ -99,8 +99,8 @@ STRINGS = {
         "ko": "L + a + b를 합친 결과: 원래 밝기에 추측한 색을 더했습니다.",
         "en": "L + a + b together: the original lightness with the guessed colours.",
     },
-    # Step 3: the ab plane
-    "explainer.ab_heading": {"ko": "3. 색 지도 위의 추측", "en": "3. The guesses on a colour map"},
+    # Step 4: the ab plane
+    "explainer.ab_heading": {"ko": "4. 색 지도 위의 추측", "en": "4. The guesses on a colour map"},
     "explainer.ab_caption": {
         "ko": "가로축은 a(초록→빨강), 세로축은 b(파랑→노랑)입니다. 가운데는 회색이고, 가운데에서 멀수록 진한 색입니다. "
         "진하게 칠해진 칸일수록 그 색으로 칠해진 픽셀이 많습니다.",
@@ -113,15 +113,15 @@ STRINGS = {
         "ko": "a = %{x:.0f}, b = %{y:.0f}<br>픽셀의 %{customdata}%",
         "en": "a = %{x:.0f}, b = %{y:.0f}<br>%{customdata}% of the pixels",
     },
-    # Step 4: saturation strip
-    "explainer.strip_heading": {"ko": "4. 네트워크가 보는 것에서 진한 색까지", "en": "4. From what the network sees to strong colour"},
+    # Step 5: saturation strip
+    "explainer.strip_heading": {"ko": "5. 네트워크가 보는 것에서 진한 색까지", "en": "5. From what the network sees to strong colour"},
     "explainer.strip_caption": {
         "ko": "색의 진하기 0은 네트워크가 받는 흑백 사진 그대로이고, 1은 네트워크가 추측한 색, 1.5는 그 색을 더 진하게 한 것입니다.",
         "en": "Strength 0 is exactly what the network is given; 1 is the network's own guess; 1.5 makes it stronger.",
     },
     "explainer.strip_item": {"ko": "색의 진하기 {s}", "en": "Colour strength {s}"},
-    # Step 5: scores for this photo
-    "explainer.scores_heading": {"ko": "5. 정답과 얼마나 비슷할까?", "en": "5. How close is it to the real colours?"},
+    # Step 6: scores for this photo
+    "explainer.scores_heading": {"ko": "6. 정답과 얼마나 비슷할까?", "en": "6. How close is it to the real colours?"},
     "explainer.scores_intro": {
         "ko": "이 사진은 원래 컬러였으므로 정답과 비교할 수 있습니다. 우리 결과와 색이 전혀 없는 흑백 사진을 같은 자로 재어 봅니다.",
         "en": "This photo was in colour, so we can compare with the truth. Our result and the plain black-and-white "

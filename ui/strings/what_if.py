@@ -1,7 +1,7 @@
 """Strings of the Explainer's "what if?" step (one colour hint on a gallery photo)."""
 
 STRINGS = {
-    "whatif.heading": {"ko": "6. 이 색이라고 알려 주면?", "en": "6. What if you tell it the colour?"},
+    "whatif.heading": {"ko": "7. 이 색이라고 알려 주면?", "en": "7. What if you tell it the colour?"},
     "whatif.intro": {
         "ko": "사진의 한 점을 골라 색을 하나 알려 주세요. 가로·세로 막대로 점을 옮기고, 색은 오른쪽에서 고릅니다. "
         "둥근 표시가 고른 점입니다.",

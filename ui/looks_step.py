@@ -1,0 +1,51 @@
+"""The Explainer's "two looks" step: what the network guesses close up, from further away, and both mixed.
+
+The shipped weights look at each photo twice (``NetConfig.working_size`` and
+``context_size``) and mix the two looks' colour distributions half and half
+(``huerevive.decoding.decode_ab``). This step shows each look's colour on
+its own beside the mix, the result of the channels step. Weights that look
+once get a sentence instead of the pictures.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import streamlit as st
+
+from huerevive.network import NetConfig
+from huerevive.pipeline import Colorizer, PreparedPhoto
+from ui import channels
+from ui.i18n import t
+
+LOOK_SHARES = (0.0, 1.0)  # the coarser look's share: the close look alone, then the far look alone
+
+
+def each_look(colorizer: Colorizer, prepared: PreparedPhoto) -> tuple[np.ndarray, ...] | None:
+    """ab previews (2, h, w) of the close look alone and of the far look alone; None for weights that look once.
+
+    Decoded at preview size from the prepared photo's encoder features, so
+    the step costs two small decodes, not two more network passes.
+    """
+    if prepared.context is None:
+        return None
+    results = (colorizer.colorize_prepared(prepared, 1.0, max_side=channels.PREVIEW_MAX_SIDE, context_share=share)
+               for share in LOOK_SHARES)
+    return tuple(channels.shrink_planes(result.l, result.ab)[1] for result in results)
+
+
+def looks_step(shown: channels.Explained, config: NetConfig, lang: str) -> None:
+    """The close look's colour, the far look's, and the result, side by side (or a note for one look)."""
+    st.subheader(t("looks.heading", lang), anchor=False)
+    if shown.looks is None:
+        st.info(t("looks.once", lang, size=config.working_size))
+        return
+    st.markdown(t("looks.intro", lang, close=config.working_size, far=config.context_size))
+    close, far = shown.looks
+    pictures = (
+        (channels.recolour(shown.l_small, close, 1.0), t("looks.close_caption", lang, size=config.working_size)),
+        (channels.recolour(shown.l_small, far, 1.0), t("looks.far_caption", lang, size=config.context_size)),
+        (channels.recolour(shown.l_small, shown.ab_small, 1.0), t("looks.both_caption", lang)),
+    )
+    for col, (picture, caption) in zip(st.columns(3), pictures):
+        col.image(picture, width="stretch")
+        col.caption(caption)
