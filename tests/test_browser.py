@@ -14,6 +14,7 @@ from PIL import Image
 
 from browser_support import ARTIFACTS, RESULT_TIMEOUT_MS, UPLOAD_INPUT, launch_chromium, streamlit_server, wait_for_app_idle
 # After browser_support, which puts the repo root (the site's `ui` package) on sys.path.
+from huerevive.model_loading import DEFAULT_WEIGHTS, read_checkpoint  # noqa: E402
 from ui.i18n import t  # noqa: E402
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
@@ -256,6 +257,18 @@ def test_explainer_plate_step(wide_page, server) -> None:
                  for n in ("blue", "green", "red", "colour")]
         assert [b["x"] for b in boxes] == sorted(b["x"] for b in boxes)
         assert max(b["y"] for b in boxes) - min(b["y"] for b in boxes) < 5
+        # The two looks' step: the close look alone, the far look alone and the result, in one row, left to right.
+        looks = page.get_by_role("heading", name=t("looks.heading", lang))
+        looks.wait_for()
+        config = read_checkpoint(DEFAULT_WEIGHTS)["config"]
+        captions = [t("looks.close_caption", lang, size=config["working_size"]),
+                    t("looks.far_caption", lang, size=config["context_size"]), t("looks.both_caption", lang)]
+        boxes = [page.get_by_text(c, exact=True).bounding_box() for c in captions]
+        assert [b["x"] for b in boxes] == sorted(b["x"] for b in boxes)
+        assert max(b["y"] for b in boxes) - min(b["y"] for b in boxes) < 5
+        _images_loaded(page)
+        looks.scroll_into_view_if_needed()
+        _shoot(page, f"browser-explainer-looks-{lang}.png", full_page=False)
         # The "what if?" step: its three pictures and sentence with hint-trained weights, else a short note.
         what_if = page.get_by_role("heading", name=t("whatif.heading", lang))
         what_if.wait_for()
