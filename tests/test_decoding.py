@@ -134,12 +134,18 @@ def test_a_coarser_look_that_agrees_changes_nothing() -> None:
     assert torch.allclose(decode_ab(logits, CENTRES, 0.5, context=(coarse, None)), decode_ab(logits, CENTRES, 0.5), atol=1e-4)
 
 
-def test_a_coarser_look_is_resized_and_mixed_in_half_and_half() -> None:
+def _sure_red_and_coarse_green() -> tuple[int, int, torch.Tensor, torch.Tensor]:
+    """Bins red and green; logits sure of red on an 8x10 map, and of green on a coarser 4x5 look."""
     red, green = _nearest_bin(60, 40), _nearest_bin(-50, 40)
     sure_red = torch.full((1, len(CENTRES), 8, 10), -30.0)
     sure_red[0, red] = 10.0
     coarse_green = torch.full((1, len(CENTRES), 4, 5), -30.0)
     coarse_green[0, green] = 10.0
+    return red, green, sure_red, coarse_green
+
+
+def test_a_coarser_look_is_resized_and_mixed_in_half_and_half() -> None:
+    red, green, sure_red, coarse_green = _sure_red_and_coarse_green()
     # At T = 1 the annealed mean is the plain mean: halfway between red and green, at the fine map's size.
     out = decode_ab(sure_red, CENTRES, 1.0, context=(coarse_green, None))
     assert out.shape == (1, 2, 8, 10)
@@ -155,11 +161,7 @@ def test_a_coarser_look_is_resized_and_mixed_in_half_and_half() -> None:
 
 
 def test_the_coarser_looks_share_picks_either_look_alone_or_a_mix() -> None:
-    red, green = _nearest_bin(60, 40), _nearest_bin(-50, 40)
-    sure_red = torch.full((1, len(CENTRES), 8, 10), -30.0)
-    sure_red[0, red] = 10.0
-    coarse_green = torch.full((1, len(CENTRES), 4, 5), -30.0)
-    coarse_green[0, green] = 10.0
+    red, green, sure_red, coarse_green = _sure_red_and_coarse_green()
     context = (coarse_green, None)
     # 0: the close look alone, exactly as without a coarser look; 1: the coarser look alone, at the fine map's size
     assert torch.equal(decode_ab(sure_red, CENTRES, 1.0, context=context, context_share=0.0),
