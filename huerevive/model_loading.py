@@ -10,7 +10,7 @@ import torch
 
 from huerevive.decoding import POOL_MODES
 from huerevive.errors import HueReviveError
-from huerevive.network import ColorNet, NetConfig, context_size_problem
+from huerevive.network import ColorNet, NetConfig, context_share_problem, context_size_problem
 
 WEIGHTS_DIR = Path(__file__).resolve().parent / "weights"
 DEFAULT_WEIGHTS = WEIGHTS_DIR / "colornet.pt"
@@ -50,7 +50,7 @@ def model_from_checkpoint(ckpt: dict, pretrained_encoder: bool = False, add_hint
     config = NetConfig(**{**ckpt["config"], "decoder_channels": tuple(ckpt["config"]["decoder_channels"])})
     if config.region_mode not in POOL_MODES:  # refused here, not at the first photo
         raise WeightsError(f"unknown region pooling mode {config.region_mode!r} (known: {', '.join(POOL_MODES)})")
-    if problem := context_size_problem(config.context_size):
+    if problem := context_size_problem(config.context_size) or context_share_problem(config.context_share):
         raise WeightsError(problem)
     upgrade = add_hint_branch and not config.hint_branch
     if upgrade:

@@ -14,6 +14,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from huerevive.ab_bins import decode_annealed_mean
+from huerevive.decoding import CONTEXT_SHARE
 from huerevive.errors import HintError
 
 ENCODER_NAME = "efficientnet-lite0"
@@ -39,6 +40,7 @@ class NetConfig:
     # Also look at the photo this many pixels on the long side (coarser: whole objects in the network's view)
     # and average the two looks' distributions (huerevive.decoding); 0: off.
     context_size: int = 0
+    context_share: float = CONTEXT_SHARE  # the coarser look's share of the averaged distributions (0 to 1)
     # Hints spread over look-alike pixels after decoding (huerevive.hint_spreading); spread_tau 0: off.
     spread_tau: float = 0.7
     spread_sigma: float = 0.15
@@ -56,6 +58,13 @@ def context_size_problem(size: object) -> str | None:
     if isinstance(size, int) and not isinstance(size, bool) and (size == 0 or size >= MIN_CONTEXT_SIZE):
         return None
     return f"context_size must be 0 (off) or at least {MIN_CONTEXT_SIZE} pixels, got {size!r}"
+
+
+def context_share_problem(share: object) -> str | None:
+    """Why ``share`` cannot be a ``NetConfig.context_share`` (a number from 0 to 1), or None when it can."""
+    if isinstance(share, (int, float)) and not isinstance(share, bool) and 0.0 <= share <= 1.0:
+        return None
+    return f"context_share must be a number from 0 to 1, got {share!r}"
 
 
 def _conv_bn_relu(cin: int, cout: int) -> nn.Sequential:

@@ -26,7 +26,7 @@ import torch.nn.functional as F
 from PIL import Image
 
 from huerevive.color import lab_to_rgb_u8, rgb_u8_to_l
-from huerevive.decoding import CONTEXT_SHARE, decode_ab
+from huerevive.decoding import decode_ab
 from huerevive.hint_spreading import look_alike_features, spread_hints
 from huerevive.hints import Hint, HintLike, check_hints, hint_maps, hint_points
 from huerevive.image_input import DEFAULT_MAX_PIXELS, ImageSource, LoadedImage, load_image
@@ -219,7 +219,7 @@ class Colorizer:
 
     @torch.inference_mode()
     def predict_ab_prepared(
-        self, prepared: PreparedPhoto, hints: list[Hint] | None = None, context_share: float = CONTEXT_SHARE
+        self, prepared: PreparedPhoto, hints: list[Hint] | None = None, context_share: float | None = None
     ) -> torch.Tensor:
         """ab (1, 2, h/4, w/4) at the ab map's resolution, region-consistently decoded.
 
@@ -227,14 +227,15 @@ class Colorizer:
         weights ship flip averaging; the coarser look too, when they ship
         one), then spread over the pixels that look like their spots
         (``huerevive.hint_spreading``). ``context_share``: the coarser look's
-        share of the colour (``decode_ab``; 0 or 1 show either look alone).
+        share of the colour (``decode_ab``; None: the weights' own
+        ``NetConfig.context_share``; 0 or 1 show either look alone).
         """
         model = self.model
         cfg = model.config
         logits, mirrored, context = self.look_logits(prepared, hints)
         ab = decode_ab(
             logits, model.bin_centres, cfg.temperature, prepared.l_small, cfg.region_radius, cfg.region_eps,
-            mirrored, cfg.region_mode, context, context_share,
+            mirrored, cfg.region_mode, context, cfg.context_share if context_share is None else context_share,
         )
         if not hints:
             return ab
@@ -249,7 +250,7 @@ class Colorizer:
         saturation: float = 1.0,
         hints: Sequence[HintLike] | None = None,
         max_side: int | None = None,
-        context_share: float = CONTEXT_SHARE,
+        context_share: float | None = None,
     ) -> ColorizeResult:
         """Finish a prepared photo: decode (with ``hints``), upsample guided by L, join with L.
 

@@ -103,6 +103,7 @@ def test_read_subjects_without_a_subject_column_is_none(tmp_path: Path) -> None:
         (["--data", "x", "--max-images", "-1"], "--max-images"),
         (["--data", "x", "--working-size", "16"], "--working-size"),
         (["--data", "x", "--context-size", "16"], "--context-size: context_size must be 0 (off) or at least 32"),
+        (["--data", "x", "--context-share", "1.5"], "--context-share: context_share must be a number from 0 to 1"),
         (["--data", "x", "--temperature", "0"], "--temperature"),
         (["--data", "x", "--no-truth", "--publish"], "--publish"),
     ],

@@ -8,7 +8,7 @@ import pytest
 import torch
 
 from huerevive.model_loading import DEFAULT_WEIGHTS, WeightsError, load_model, read_checkpoint, write_checkpoint
-from huerevive.network import context_size_problem
+from huerevive.network import context_share_problem, context_size_problem
 
 
 def test_written_checkpoint_loads_as_the_same_network(tmp_path: Path) -> None:
@@ -46,7 +46,9 @@ def test_missing_or_foreign_weights_get_a_clear_error(tmp_path: Path) -> None:
     [({"region_mode": "median"}, "unknown region pooling mode 'median'"),
      ({"context_size": 16}, "context_size must be 0 \\(off\\) or at least 32 pixels, got 16"),
      ({"context_size": -1}, "got -1"),
-     ({"context_size": 288.0}, "got 288.0")],
+     ({"context_size": 288.0}, "got 288.0"),
+     ({"context_share": 1.5}, "context_share must be a number from 0 to 1, got 1.5"),
+     ({"context_share": "half"}, "got 'half'")],
 )
 def test_weights_with_unusable_decoding_settings_are_refused_on_loading(tmp_path: Path, setting: dict, message: str) -> None:
     ckpt = read_checkpoint(DEFAULT_WEIGHTS)
@@ -62,3 +64,9 @@ def test_weights_with_unusable_decoding_settings_are_refused_on_loading(tmp_path
 def test_one_rule_says_which_coarse_look_sizes_are_usable(size: object, allowed: bool) -> None:
     # the loader and the export/evaluation options all ask this one function
     assert (context_size_problem(size) is None) is allowed
+
+
+@pytest.mark.parametrize(("share", "allowed"), [(0, True), (0.0, True), (0.35, True), (1, True), (-0.01, False),
+                                                (1.01, False), (True, False), ("0.5", False), (float("nan"), False)])
+def test_one_rule_says_which_shares_of_the_coarse_look_are_usable(share: object, allowed: bool) -> None:
+    assert (context_share_problem(share) is None) is allowed

@@ -190,6 +190,12 @@ def test_each_look_alone_is_what_that_look_alone_would_colour(colorizer, photo_r
     one_look.config.context_size = 0
     alone = Colorizer(one_look)
     torch.testing.assert_close(close, alone.predict_ab_prepared(alone.prepare(load_image(photo_rgb))))
+    # By default the share is the weights' own (NetConfig.context_share), half and half as shipped.
+    assert colorizer.model.config.context_share == 0.5
+    torch.testing.assert_close(colorizer.predict_ab_prepared(prepared), both, rtol=0, atol=0)
+    close_only = copy.deepcopy(colorizer.model)
+    close_only.config.context_share = 0.0
+    torch.testing.assert_close(Colorizer(close_only).predict_ab_prepared(prepared), close, rtol=0, atol=0)
     # The coarser look alone is close to the same weights working at the coarser size (its colour, enlarged;
     # the two differ only where enlarging distributions and enlarging their means part, at edges).
     coarse = copy.deepcopy(one_look)

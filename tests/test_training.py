@@ -104,10 +104,12 @@ def test_train_resume_and_export(small_train_set: Path, tmp_path: Path) -> None:
 
     # A package weights file re-exported with new decoding settings: same weights, training record kept, new version.
     again = tmp_path / "again.pt"
-    assert export_main([str(shipped), str(again), "--flip-average", "off", "--temperature", "0.7", "--context-size", "256"]) == 0
+    assert export_main([str(shipped), str(again), "--flip-average", "off", "--temperature", "0.7", "--context-size", "256",
+                        "--context-share", "0.3"]) == 0
     reexported = load_model(again, device="cpu")
     assert (reexported.config.flip_average, reexported.config.temperature) == (False, 0.7)
     assert reexported.config.context_size == 256 == reexported.meta["context_size"]
+    assert reexported.config.context_share == 0.3 == reexported.meta["context_share"]
     assert reexported.meta["reexported_from"] == exported.meta["version"] != reexported.meta["version"]
     assert reexported.meta["steps"] == 8
     assert reexported.meta["temperature"] == 0.7 and reexported.meta["spread"] == exported.meta["spread"]

@@ -46,7 +46,7 @@ from huerevive.errors import HueReviveError, ImageLoadError
 from huerevive.evaluation_report import REPORT_PATH
 from huerevive.image_input import LoadedImage, load_image
 from huerevive.model_loading import load_model, model_version
-from huerevive.network import ColorNet, context_size_problem
+from huerevive.network import ColorNet, context_share_problem, context_size_problem
 from huerevive.pipeline import Colorizer, PreparedPhoto
 from huerevive.progress import ProgressBar
 from training.hints import sample_eval_hints
@@ -112,6 +112,7 @@ def configured_model(
     region_eps: float | None = None,
     region_mode: str | None = None,
     context_size: int | None = None,
+    context_share: float | None = None,
 ) -> ColorNet:
     """``model`` with its inference settings overridden (a copy: the cached model stays as it is)."""
     overrides: dict[str, float | int | str] = {}
@@ -122,6 +123,7 @@ def configured_model(
         ("region_eps", region_eps),
         ("region_mode", region_mode),
         ("context_size", context_size),
+        ("context_share", context_share),
     ):
         if value is not None:
             overrides[key] = value
@@ -405,6 +407,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                    help="override region-consistent decoding's pooling: probabilities (mixture) or log-probabilities (consensus)")
     p.add_argument("--context-size", type=int, default=None,
                    help="override the coarser look's long side (px) whose colour is averaged in (0: off)")
+    p.add_argument("--context-share", type=float, default=None,
+                   help="override the coarser look's share of the colour (0 to 1)")
     p.add_argument("--threads", type=int, default=0, help="CPU threads for torch (0: torch's default)")
     args = p.parse_args(argv)
     if args.max_images < 0:
@@ -415,6 +419,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         p.error(f"--working-size must be at least 32 pixels, got {args.working_size}")
     if args.context_size is not None and (problem := context_size_problem(args.context_size)):
         p.error(f"--context-size: {problem}")
+    if args.context_share is not None and (problem := context_share_problem(args.context_share)):
+        p.error(f"--context-share: {problem}")
     if args.temperature is not None and not args.temperature > 0:
         p.error(f"--temperature must be above 0, got {args.temperature}")
     try:
@@ -448,7 +454,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         model = configured_model(
             load_model(args.model), args.working_size, args.temperature, args.region_radius, args.region_eps,
-            args.region_mode, args.context_size,
+            args.region_mode, args.context_size, args.context_share,
         )
     except HueReviveError as exc:
         print(f"error: {exc}", file=sys.stderr)
@@ -480,6 +486,7 @@ def main(argv: list[str] | None = None) -> int:
             "region_mode": model.config.region_mode,
             "flip_average": model.config.flip_average,
             "context_size": model.config.context_size,
+            "context_share": model.config.context_share,
             "max_images": args.max_images,
             "truth": not args.no_truth,
             "weights": str(args.model) if args.model else "package default",

@@ -20,7 +20,7 @@ import torch
 
 from huerevive.decoding import POOL_MODES
 from huerevive.model_loading import CHECKPOINT_FORMAT, make_checkpoint, model_from_checkpoint, write_checkpoint
-from huerevive.network import context_size_problem
+from huerevive.network import context_share_problem, context_size_problem
 from training.record import new_version, training_record
 
 
@@ -38,12 +38,16 @@ def main(argv: list[str] | None = None) -> int:
                    help="test-time flip averaging to ship (one more network pass)")
     p.add_argument("--context-size", type=int, default=None,
                    help="long side (px) of a coarser look whose colour is averaged in, to ship (0: off; one more network pass)")
+    p.add_argument("--context-share", type=float, default=None,
+                   help="the coarser look's share of the colour, to ship (0 to 1; 0.5: half and half)")
     p.add_argument("--spread-tau", type=float, default=None, help="how alike a pixel must look to take a hint (0: off)")
     p.add_argument("--spread-sigma", type=float, default=None, help="how far a hint reaches, share of the diagonal")
     p.add_argument("--spread-gamma", type=float, default=None, help="how sharply the most alike hint wins")
     args = p.parse_args(argv)
     if args.context_size is not None and (problem := context_size_problem(args.context_size)):
         p.error(f"--context-size: {problem}")
+    if args.context_share is not None and (problem := context_share_problem(args.context_share)):
+        p.error(f"--context-share: {problem}")
     state = torch.load(args.checkpoint, map_location="cpu", weights_only=False)
     weights_file = isinstance(state, dict) and state.get("format") == CHECKPOINT_FORMAT
     model = model_from_checkpoint(state if weights_file else state["model"]).eval()
@@ -61,6 +65,8 @@ def main(argv: list[str] | None = None) -> int:
         model.config.flip_average = args.flip_average == "on"
     if args.context_size is not None:
         model.config.context_size = args.context_size
+    if args.context_share is not None:
+        model.config.context_share = args.context_share
     for name in ("spread_tau", "spread_sigma", "spread_gamma"):
         if getattr(args, name) is not None:
             setattr(model.config, name, getattr(args, name))
@@ -72,6 +78,7 @@ def main(argv: list[str] | None = None) -> int:
         "region_mode": model.config.region_mode,
         "flip_average": model.config.flip_average,
         "context_size": model.config.context_size,
+        "context_share": model.config.context_share,
         "spread": {k: getattr(model.config, f"spread_{k}") for k in ("tau", "sigma", "gamma")},
     }
     meta = reexport_meta(state["meta"], decoding) if weights_file else training_meta(state, decoding)

@@ -1,10 +1,11 @@
 """The Explainer's "two looks" step: what the network guesses close up, from further away, and both mixed.
 
 The shipped weights look at each photo twice (``NetConfig.working_size`` and
-``context_size``) and mix the two looks' colour distributions half and half
-(``huerevive.decoding.decode_ab``). This step shows each look's colour on
-its own beside the mix, the result of the channels step. Weights that look
-once get a sentence instead of the pictures.
+``context_size``) and mix the two looks' colour distributions
+(``huerevive.decoding.decode_ab``, ``NetConfig.context_share`` of the far
+look's). This step shows each look's colour on its own beside the mix, the
+result of the channels step. Weights that look once get a sentence instead
+of the pictures.
 """
 
 from __future__ import annotations
@@ -39,7 +40,8 @@ def looks_step(shown: channels.Explained, config: NetConfig, lang: str) -> None:
     if shown.looks is None:
         st.info(t("looks.once", lang, size=config.working_size))
         return
-    st.markdown(t("looks.intro", lang, close=config.working_size, far=config.context_size))
+    st.markdown(t("looks.intro", lang, close=config.working_size, far=config.context_size,
+                  share=round(100 * config.context_share)))
     close, far = shown.looks
     pictures = (
         (channels.recolour(shown.l_small, close, 1.0), t("looks.close_caption", lang, size=config.working_size)),

@@ -5,13 +5,13 @@ STRINGS = {
     "looks.intro": {
         "ko": "네트워크는 사진을 두 번 봅니다. 가까이에서(긴 변 {close}픽셀로 줄인 사진) 볼 때는 윤곽과 질감 같은 "
         "세부를 보고, 멀리서({far}픽셀) 볼 때는 물체 하나가 주변과 함께 통째로 시야에 들어옵니다. 두 번 본 것이 "
-        "각자 색을 추측하고, 결과는 두 추측을 반씩 섞은 것입니다. 한쪽이 헷갈려 물체 하나에 엉뚱한 색 얼룩을 칠하는 "
-        "곳에서도, 다른 쪽은 그 물체가 무엇인지 알아보는 경우가 많습니다.",
+        "각자 색을 추측하고, 결과는 두 추측을 섞은 것입니다(멀리서 본 추측이 {share}%). 한쪽이 헷갈려 물체 하나에 "
+        "엉뚱한 색 얼룩을 칠하는 곳에서도, 다른 쪽은 그 물체가 무엇인지 알아보는 경우가 많습니다.",
         "en": "The network looks at the photo twice. Close up (the photo shrunk to {close} pixels on its long side) it "
         "sees details such as edges and textures; from further away ({far} pixels) each object fits whole in its view, "
-        "together with its surroundings. Each look makes its own guess, and the result mixes the two guesses half and "
-        "half. Where one look is unsure and would give one object patches of unrelated colours, the other often knows "
-        "what the object is.",
+        "together with its surroundings. Each look makes its own guess, and the result mixes the two guesses "
+        "({share} % from the far look). Where one look is unsure and would give one object patches of unrelated "
+        "colours, the other often knows what the object is.",
     },
     "looks.close_caption": {
         "ko": "가까이에서만 본 추측 ({size}픽셀)",
@@ -22,8 +22,8 @@ STRINGS = {
         "en": "The far look's guess alone ({size} px)",
     },
     "looks.both_caption": {
-        "ko": "둘을 반씩 섞은 결과: 2단계의 결과와 같습니다.",
-        "en": "Both mixed half and half: the result of step 2.",
+        "ko": "둘을 섞은 결과: 2단계의 결과와 같습니다.",
+        "en": "Both mixed: the result of step 2.",
     },
     "looks.once": {
         "ko": "지금 쓰는 가중치는 사진을 {size}픽셀에서 한 번만 봅니다.",
