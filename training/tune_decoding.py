@@ -93,7 +93,8 @@ def score_settings(colorizer: Colorizer, photos: list[Path], settings: list[tupl
         logits, mirrored, context = colorizer.look_logits(prepared)  # every look the weights ship, as the pipeline
         outputs = {"grayscale": gray}
         for temperature, radius, eps, mode in settings:
-            ab = decode_ab(logits, model.bin_centres, temperature, prepared.l_small, radius, eps, mirrored, mode, context)
+            ab = decode_ab(logits, model.bin_centres, temperature, prepared.l_small, radius, eps, mirrored, mode, context,
+                           model.config.context_share)
             ab_full = guided_upsample(ab, prepared.l_small, prepared.l_full)
             outputs[setting_name(temperature, radius, eps, mode)] = lab_to_rgb_u8(prepared.l_full[0, 0], ab_full[0])
         names = list(outputs)
