@@ -230,18 +230,28 @@ class Colorizer:
         share of the colour (``decode_ab``; None: the weights' own
         ``NetConfig.context_share``; 0 or 1 show either look alone).
         """
-        model = self.model
-        cfg = model.config
-        logits, mirrored, context = self.look_logits(prepared, hints)
-        ab = decode_ab(
-            logits, model.bin_centres, cfg.temperature, prepared.l_small, cfg.region_radius, cfg.region_eps,
-            mirrored, cfg.region_mode, context, cfg.context_share if context_share is None else context_share,
-        )
+        cfg = self.model.config
+        ab = self._mix_looks(prepared, self.look_logits(prepared, hints), context_share)
         if not hints:
             return ab
         points = hint_points(hints, prepared.l_full.shape[-2:], ab.shape[-2:])
         colours = torch.tensor([hint.ab for hint in hints], device=ab.device)
         return spread_hints(ab, prepared.looks, points, colours, cfg.spread_tau, cfg.spread_sigma, cfg.spread_gamma)
+
+    def _mix_looks(
+        self,
+        prepared: PreparedPhoto,
+        looks: tuple[torch.Tensor, torch.Tensor | None, tuple[torch.Tensor, torch.Tensor | None] | None],
+        context_share: float | None,
+    ) -> torch.Tensor:
+        """``look_logits``' output decoded to ab (1, 2, h/4, w/4), the coarser look at ``context_share`` (None: the weights')."""
+        model = self.model
+        cfg = model.config
+        logits, mirrored, context = looks
+        return decode_ab(
+            logits, model.bin_centres, cfg.temperature, prepared.l_small, cfg.region_radius, cfg.region_eps,
+            mirrored, cfg.region_mode, context, cfg.context_share if context_share is None else context_share,
+        )
 
     @torch.inference_mode()
     def colorize_prepared(
@@ -250,19 +260,36 @@ class Colorizer:
         saturation: float = 1.0,
         hints: Sequence[HintLike] | None = None,
         max_side: int | None = None,
-        context_share: float | None = None,
     ) -> ColorizeResult:
         """Finish a prepared photo: decode (with ``hints``), upsample guided by L, join with L.
 
         ``max_side`` gives a smaller preview (long side at most that many
         pixels, alpha dropped); None gives the full-resolution result.
-        ``context_share`` weighs the coarser look (see ``predict_ab_prepared``).
         """
         start = time.perf_counter()
         sat = _check_saturation(saturation)
         height, width = prepared.l_full.shape[-2:]
         checked = check_hints(hints, width, height)
-        ab_small = self.predict_ab_prepared(prepared, checked, context_share)
+        return self._finish(prepared, self.predict_ab_prepared(prepared, checked), sat, max_side, start)
+
+    @torch.inference_mode()
+    def colorize_shares(
+        self, prepared: PreparedPhoto, context_shares: Sequence[float], max_side: int | None = None
+    ) -> list[ColorizeResult]:
+        """The photo (no hints) coloured once per coarser-look share (0: the close look alone, 1: the far look alone).
+
+        The decoder runs once for all of them; only the mixing and what
+        follows it is repeated. ``max_side`` as in ``colorize_prepared``.
+        """
+        start = time.perf_counter()
+        looks = self.look_logits(prepared)
+        return [self._finish(prepared, self._mix_looks(prepared, looks, share), 1.0, max_side, start)
+                for share in context_shares]
+
+    def _finish(
+        self, prepared: PreparedPhoto, ab_small: torch.Tensor, sat: float, max_side: int | None, start: float
+    ) -> ColorizeResult:
+        """ab map -> upsampled guided by L (at ``max_side`` if given), scaled by ``sat``, joined with L."""
         l_out = _display_l(prepared.l_full, max_side)
         ab_out = guided_upsample(ab_small, prepared.l_small, l_out).mul_(sat)
         rgb = lab_to_rgb_u8(l_out[0, 0], ab_out[0])

@@ -208,3 +208,22 @@ def test_each_look_alone_is_what_that_look_alone_would_colour(colorizer, photo_r
     assert (far - enlarged).abs().mean() < 0.1 * looks_apart
     # The mix lies between the looks: per pixel nearer the midpoint than the two looks are to each other.
     assert ((both - (close + far) / 2).abs().mean()) < 0.15 * looks_apart
+
+
+def test_colouring_at_several_shares_runs_the_decoder_once(colorizer, photo_rgb: np.ndarray, monkeypatch) -> None:
+    """``colorize_shares``: each share's colour is exactly ``predict_ab_prepared``'s, from one set of logits."""
+    from huerevive.image_input import load_image
+
+    prepared = colorizer.prepare(load_image(photo_rgb))
+    wanted = [colorizer.predict_ab_prepared(prepared, None, share)[0].numpy() for share in (0.0, 0.5, 1.0)]
+    calls = []
+    look_logits = colorizer.look_logits
+    monkeypatch.setattr(colorizer, "look_logits", lambda *args: calls.append(args) or look_logits(*args))
+    results = colorizer.colorize_shares(prepared, (0.0, 0.5, 1.0), max_side=100)
+    assert len(calls) == 1
+    assert not np.array_equal(wanted[0], wanted[2])  # the looks differ, so a mix-up would show
+    for result, ab in zip(results, wanted):
+        np.testing.assert_array_equal(result.ab_small, ab)
+        assert max(result.rgb.shape[:2]) == 100 and result.alpha is None
+    # The share the weights ship gives what colorize_prepared gives, at the same preview size.
+    np.testing.assert_array_equal(results[1].rgb, colorizer.colorize_prepared(prepared, max_side=100).rgb)

@@ -19,6 +19,8 @@ def test_setting_names_show_the_mode_only_where_it_pools() -> None:
     assert setting_name(0.8, 0, 50.0, "consensus") == "T=0.8 r=0 eps=50"
     assert setting_name(0.8, 4, 50.0, "mixture") == "T=0.8 r=4 eps=50"
     assert setting_name(0.8, 4, 50.0, "consensus") == "T=0.8 r=4 eps=50 consensus"
+    assert setting_name(0.8, 0, 50.0, "mixture", 1.15) == "T=0.8 r=0 eps=50 sat=1.15"
+    assert setting_name(0.8, 0, 50.0, "mixture", 1.0) == "T=0.8 r=0 eps=50"
 
 
 def test_unknown_mode_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
@@ -34,23 +36,30 @@ def test_per_pixel_row_is_the_pipeline_and_pooling_rows_differ(photos_dir: Path,
     val = photos_dir / "val"
     temperature = colorizer.model.config.temperature
     argv = ["--data", str(val), "--max-images", "2", "--temperatures", f"{temperature:g}", "--radii", "0,4",
-            "--modes", "mixture,consensus", "--out", str(tmp_path)]
+            "--modes", "mixture,consensus", "--saturations", "1,1.3", "--out", str(tmp_path)]
     assert main(argv) == 0
     report = json.loads((tmp_path / "tune.json").read_text(encoding="utf-8"))
     summary = report["sets"][str(val)]["summary"]
     assert report["sets"][str(val)]["images"] == 2
-    # One per-pixel row for the temperature (eps and mode do not apply there), two pooled rows.
+    # One per-pixel row per saturation (eps and mode do not apply there), two pooled rows per saturation.
     per_pixel, mixture, consensus = (setting_name(temperature, r, 50.0, m) for r, m in ((0, "mixture"), (4, "mixture"), (4, "consensus")))
-    assert list(summary) == ["grayscale", per_pixel, mixture, consensus, "truth"]
+    saturated, mixture_sat, consensus_sat = (setting_name(temperature, r, 50.0, m, 1.3)
+                                             for r, m in ((0, "mixture"), (4, "mixture"), (4, "consensus")))
+    assert list(summary) == ["grayscale", per_pixel, saturated, mixture, mixture_sat, consensus, consensus_sat, "truth"]
 
     # The per-pixel row is the pipeline's own output (flip averaging included where the weights ship it).
     per_pixel_pipeline = Colorizer(configured_model(colorizer.model, None, None, region_radius=0))
-    ours = []
+    ours, ours_saturated = [], []
     for path in spread(find_photos(val), 2):
         truth = load_image(path).rgb
-        rgb = per_pixel_pipeline.colorize_loaded(LoadedImage(grayscale_of(truth), None, path.name)).rgb
-        ours.append(metrics.psnr(rgb, truth))
+        gray = LoadedImage(grayscale_of(truth), None, path.name)
+        ours.append(metrics.psnr(per_pixel_pipeline.colorize_loaded(gray).rgb, truth))
+        ours_saturated.append(metrics.psnr(per_pixel_pipeline.colorize_loaded(gray, saturation=1.3).rgb, truth))
     assert summary[per_pixel]["psnr"] == pytest.approx(np.mean(ours), abs=0.02)
+    # A saturation row is the pipeline's own saturation control, and more colourful than the plain row.
+    assert summary[saturated]["psnr"] == pytest.approx(np.mean(ours_saturated), abs=0.02)
+    assert summary[saturated]["psnr"] != pytest.approx(summary[per_pixel]["psnr"], abs=0.02)
+    assert summary[saturated]["colourfulness"] > 1.15 * summary[per_pixel]["colourfulness"]
     assert summary[mixture]["psnr"] != pytest.approx(summary[consensus]["psnr"], abs=1e-4)  # the modes decode differently
     md = (tmp_path / "tune.md").read_text(encoding="utf-8")
     assert f"| {consensus} |" in md

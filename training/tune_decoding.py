@@ -1,12 +1,14 @@
 """Choose the decoding settings to ship (temperature, region-consistent pooling) on held-out photos.
 
     python -m training.tune_decoding --model runs/x/auto.pt --data ../shared/photos_more/val --max-images 100 \
-        --temperatures 0.5,0.7 --radii 0,4,8 --modes mixture,consensus --out eval-out/tune
+        --temperatures 0.5,0.7 --radii 0,4,8 --modes mixture,consensus --saturations 0.85,1,1.15 --out eval-out/tune
 
 The network runs once per photo; every setting decodes the same logits, so
 the comparison costs little more than one evaluation. Scores per setting:
 PSNR, LPIPS, AuC, colourfulness, FID against the truth set, with the
-grayscale baseline beside them. Writes OUT/tune.json and OUT/tune.md.
+grayscale baseline beside them. ``--saturations`` also scores the pipeline's
+own saturation control (chroma scaled after decoding, as the site's slider):
+is the colour the decoding gives too much, or too little, for these scores? Writes OUT/tune.json and OUT/tune.md.
 Weights that ship flip averaging or a coarser second look are decoded with them, as the pipeline does.
 """
 
@@ -62,6 +64,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--radii", default="0,4,8", help="region pooling radii in ab-map pixels (0: per pixel)")
     p.add_argument("--eps", default="50", help="region pooling edge thresholds (L units squared)")
     p.add_argument("--modes", default="mixture", help=f"region pooling modes, from {','.join(POOL_MODES)}")
+    p.add_argument("--saturations", default="1", help="chroma scales applied after decoding (the pipeline's saturation)")
     p.add_argument("--out", default="eval-out/tune")
     p.add_argument("--threads", type=int, default=0)
     return p.parse_args(argv)
@@ -74,13 +77,15 @@ def spread(photos: list[Path], count: int) -> list[Path]:
     return [photos[i] for i in np.linspace(0, len(photos) - 1, count).round().astype(int)]
 
 
-def setting_name(temperature: float, radius: int, eps: float, mode: str) -> str:
-    """A setting's row label, e.g. ``T=0.8 r=4 eps=50 consensus`` (pooling's mode only when it pools)."""
-    return f"T={temperature:g} r={radius} eps={eps:g}" + (f" {mode}" if radius > 0 and mode != "mixture" else "")
+def setting_name(temperature: float, radius: int, eps: float, mode: str, saturation: float = 1.0) -> str:
+    """A setting's row label, e.g. ``T=0.8 r=4 eps=50 consensus sat=1.2`` (pooling's mode only when it pools,
+    the saturation only when it is not 1)."""
+    return (f"T={temperature:g} r={radius} eps={eps:g}" + (f" {mode}" if radius > 0 and mode != "mixture" else "")
+            + (f" sat={saturation:g}" if saturation != 1.0 else ""))
 
 
 @torch.inference_mode()
-def score_settings(colorizer: Colorizer, photos: list[Path], settings: list[tuple[float, int, float, str]]) -> dict:
+def score_settings(colorizer: Colorizer, photos: list[Path], settings: list[tuple[float, int, float, str, float]]) -> dict:
     """Mean PSNR/LPIPS/AuC/colourfulness and FID per setting (and for gray) over ``photos``."""
     rows: dict[str, list[dict]] = {}
     feats: dict[str, list[np.ndarray]] = {}
@@ -92,11 +97,12 @@ def score_settings(colorizer: Colorizer, photos: list[Path], settings: list[tupl
         prepared = colorizer.prepare(LoadedImage(gray, None, path.name))
         logits, mirrored, context = colorizer.look_logits(prepared)  # every look the weights ship, as the pipeline
         outputs = {"grayscale": gray}
-        for temperature, radius, eps, mode in settings:
+        for temperature, radius, eps, mode, saturation in settings:
             ab = decode_ab(logits, model.bin_centres, temperature, prepared.l_small, radius, eps, mirrored, mode, context,
                            model.config.context_share)
-            ab_full = guided_upsample(ab, prepared.l_small, prepared.l_full)
-            outputs[setting_name(temperature, radius, eps, mode)] = lab_to_rgb_u8(prepared.l_full[0, 0], ab_full[0])
+            ab_full = guided_upsample(ab, prepared.l_small, prepared.l_full).mul_(saturation)  # as the pipeline's
+            outputs[setting_name(temperature, radius, eps, mode, saturation)] = lab_to_rgb_u8(prepared.l_full[0, 0],
+                                                                                              ab_full[0])
         names = list(outputs)
         inception = metrics.inception_features([outputs[n] for n in names] + [original])
         feats.setdefault("truth", []).append(inception[-1])
@@ -130,9 +136,11 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     colorizer = setup_colorizer(args)
     radii = [int(r) for r in parse_floats(args.radii)]
-    settings = list(itertools.product(parse_floats(args.temperatures), radii, parse_floats(args.eps), modes))
-    # eps and mode only matter with pooling: keep one per-pixel setting per temperature
-    settings = [s for i, s in enumerate(settings) if s[1] > 0 or all(t[:2] != s[:2] for t in settings[:i])]
+    settings = list(itertools.product(parse_floats(args.temperatures), radii, parse_floats(args.eps), modes,
+                                      parse_floats(args.saturations)))
+    # eps and mode only matter with pooling: keep one per-pixel setting per temperature and saturation
+    settings = [s for i, s in enumerate(settings)
+                if s[1] > 0 or all((t[0], t[1], t[4]) != (s[0], s[1], s[4]) for t in settings[:i])]
     report = {"command": shlex.join(["python", "-m", "training.tune_decoding", *raw]), "sets": {}}
     lines = ["# Decoding settings on held-out photos", "", "```", report["command"], "```"]
     for data in map(Path, args.data):

@@ -24,13 +24,13 @@ LOOK_SHARES = (0.0, 1.0)  # the coarser look's share: the close look alone, then
 def each_look(colorizer: Colorizer, prepared: PreparedPhoto) -> tuple[np.ndarray, ...] | None:
     """ab previews (2, h, w) of the close look alone and of the far look alone; None for weights that look once.
 
-    Decoded at preview size from the prepared photo's encoder features, so
-    the step costs two small decodes, not two more network passes.
+    Decoded at preview size from the prepared photo's encoder features, one
+    decoder pass for both, so the step costs no more network passes than one
+    colouring.
     """
     if prepared.context is None:
         return None
-    results = (colorizer.colorize_prepared(prepared, 1.0, max_side=channels.PREVIEW_MAX_SIDE, context_share=share)
-               for share in LOOK_SHARES)
+    results = colorizer.colorize_shares(prepared, LOOK_SHARES, max_side=channels.PREVIEW_MAX_SIDE)
     return tuple(channels.shrink_planes(result.l, result.ab)[1] for result in results)
 
 
