@@ -60,6 +60,27 @@ def test_load_evaluation_summary_of_a_folder_is_none(tmp_path: Path) -> None:
 # --- helpers (fast) ----------------------------------------------------------
 
 
+def _colour_row(ours: float, truth: float) -> dict:
+    return {"model": {"colourfulness": ours}, "truth": {"colourfulness": truth}}
+
+
+def test_colourfulness_by_quarter_splits_by_the_truths_colour() -> None:
+    # Eight photos, given out of order: a model that colours every photo about alike (20-24), truths 5 to 75.
+    rows = [_colour_row(o, t) for o, t in ((24, 75), (20, 5), (22, 40), (21, 15), (23, 60), (20, 10), (22, 35), (23, 50))]
+    quarters = evaluate.colourfulness_by_quarter(rows)
+    assert [q["images"] for q in quarters] == [2, 2, 2, 2]
+    assert [q["truth_range"] for q in quarters] == [[5, 10], [15, 35], [40, 50], [60, 75]]
+    assert [q["truth"] for q in quarters] == [7.5, 25.0, 45.0, 67.5]
+    assert [q["model"] for q in quarters] == [20.0, 21.5, 22.5, 23.5]  # too much colour first, too little last
+    # Fewer photos than quarters: no empty quarter.
+    assert [q["images"] for q in evaluate.colourfulness_by_quarter(rows[:3])] == [1, 1, 1]
+    md = evaluate.render_markdown({"settings": {"truth": True, "working_size": 480, "temperature": 0.8},
+                                   "model_version": "v", "data": "d", "images": 8, "command": "c",
+                                   "summary": {k: {} for k in ("model", "grayscale", "truth")},
+                                   "colourfulness_by_quarter": quarters})
+    assert "| 5.0–10.0 | 2 | 20.0 | 7.5 | 2.67 |" in md and "| 60.0–75.0 | 2 | 23.5 | 67.5 | 0.35 |" in md
+
+
 def test_grayscale_of_keeps_lightness_and_drops_colour() -> None:
     rng = np.random.default_rng(0)
     rgb = rng.integers(0, 256, (32, 48, 3), dtype=np.uint8)
@@ -199,8 +220,15 @@ def test_evaluate_on_four_val_photos(photos_dir: Path, tmp_path: Path) -> None:
     assert first["grayscale"]["psnr"] == pytest.approx(metrics.psnr(gray_rgb, truth_rgb))
     assert first["truth"]["colourfulness"] == pytest.approx(metrics.colourfulness(truth_rgb))
 
+    # Four photos: four quarters of one photo each, dullest truth first, ours beside it.
+    quarters = report["colourfulness_by_quarter"]
+    by_truth = sorted(per_image, key=lambda r: r["truth"]["colourfulness"])
+    assert [q["model"] for q in quarters] == pytest.approx([r["model"]["colourfulness"] for r in by_truth])
+    assert [q["truth"] for q in quarters] == pytest.approx([r["truth"]["colourfulness"] for r in by_truth])
+
     md = (out / "report.md").read_text(encoding="utf-8")
     assert "Grayscale baseline" in md and "HueRevive" in md and "People (2 photos" in md
+    assert "## Colourfulness, by how colourful the truth is" in md
     assert report["command"] in md
     with Image.open(out / "grid.jpg") as grid:
         assert grid.height > 3 * 256 and grid.width > 3 * 256  # 3 rows of gray | ours | truth

@@ -193,6 +193,32 @@ def summarise(scores: _Scores, truth: bool) -> dict:
     return summary
 
 
+COLOUR_QUARTERS = 4
+
+
+def colourfulness_by_quarter(rows: list[dict]) -> list[dict]:
+    """The photos split into quarters by their truth's colourfulness (dullest first), ours against the truth's in each.
+
+    A set mean hides where colour goes missing: a model that cannot tell from
+    the gray how vivid a photo was gives every photo about the same amount of
+    colour, too much for the dull ones and too little for the vivid ones.
+    Each quarter: photos, the truth's range, the mean of ours and of the truth's.
+    """
+    order = np.argsort([r["truth"]["colourfulness"] for r in rows], kind="stable")
+    quarters = []
+    for part in np.array_split(order, COLOUR_QUARTERS):
+        if not len(part):
+            continue
+        truth = [rows[i]["truth"]["colourfulness"] for i in part]
+        quarters.append({
+            "images": len(part),
+            "truth_range": [float(min(truth)), float(max(truth))],
+            "model": _mean([rows[i]["model"]["colourfulness"] for i in part]),
+            "truth": _mean(truth),
+        })
+    return quarters
+
+
 # --- outputs -----------------------------------------------------------------
 
 
@@ -271,6 +297,13 @@ def render_markdown(report: dict) -> str:
                 f"| {name} | {part['images']} | {_fmt(m['psnr'], 2)} / {_fmt(g['psnr'], 2)} | {_fmt(m['lpips'], 3)} / {_fmt(g['lpips'], 3)} "
                 f"| {_fmt(m.get('auc'), 3)} / {_fmt(g.get('auc'), 3)} | {_fmt(m['fid'], 1)} / {_fmt(g['fid'], 1)} |"
             )
+    if report.get("colourfulness_by_quarter"):
+        lines += ["", "## Colourfulness, by how colourful the truth is (quarters of the set, dullest first)", "",
+                  "| truth's colourfulness | photos | ours | truth | ours / truth |", "|---|---|---|---|---|"]
+        for q in report["colourfulness_by_quarter"]:
+            ratio = q["model"] / q["truth"] if q["truth"] else None
+            lines.append(f"| {_fmt(q['truth_range'][0], 1)}–{_fmt(q['truth_range'][1], 1)} | {q['images']} "
+                         f"| {_fmt(q['model'], 1)} | {_fmt(q['truth'], 1)} | {_fmt(ratio, 2)} |")
     if report.get("hints"):
         lines += ["", "## With simulated colour hints (5x5-patch mean colour at random points, fixed seeds)", ""]
         lines += ["| hints | PSNR (dB) | AuC |", "|---|---|---|"]
@@ -382,6 +415,8 @@ def evaluate(
         report["hints"] = {
             str(c): {m: _mean([r["hints"][str(c)][m] for r in scores.rows]) for m in ("psnr", "auc")} for c in hint_counts
         }
+    if truth and scores.rows:
+        report["colourfulness_by_quarter"] = colourfulness_by_quarter(scores.rows)
     report["per_image"] = scores.rows
     report["skipped"] = skipped
     labels = ["gray input", *(["before"] if before else []), "HueRevive"] + (["truth"] if truth else [])
