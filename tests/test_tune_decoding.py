@@ -31,6 +31,15 @@ def test_unknown_mode_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture) 
     assert not (tmp_path / "tune.json").exists()
 
 
+@pytest.mark.parametrize("saturations", ["1,2.5", "-0.1", ","])
+def test_saturation_outside_the_pipelines_range_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture,
+                                                           saturations: str) -> None:
+    argv = ["--data", str(tmp_path / "nowhere"), "--saturations", saturations, "--out", str(tmp_path)]
+    assert main(argv) == 2
+    assert "--saturations must be from 0 to 2 (the pipeline's range)" in capsys.readouterr().err
+    assert not (tmp_path / "tune.json").exists()
+
+
 @pytest.mark.slow
 def test_per_pixel_row_is_the_pipeline_and_pooling_rows_differ(photos_dir: Path, tmp_path: Path, colorizer: Colorizer) -> None:
     val = photos_dir / "val"

@@ -8,7 +8,8 @@ the comparison costs little more than one evaluation. Scores per setting:
 PSNR, LPIPS, AuC, colourfulness, FID against the truth set, with the
 grayscale baseline beside them. ``--saturations`` also scores the pipeline's
 own saturation control (chroma scaled after decoding, as the site's slider):
-is the colour the decoding gives too much, or too little, for these scores? Writes OUT/tune.json and OUT/tune.md.
+is the colour the decoding gives too much, or too little, for these scores?
+Writes OUT/tune.json and OUT/tune.md.
 Weights that ship flip averaging or a coarser second look are decoded with them, as the pipeline does.
 """
 
@@ -30,7 +31,7 @@ from huerevive.color import lab_to_rgb_u8
 from huerevive.decoding import POOL_MODES, decode_ab
 from huerevive.image_input import LoadedImage, load_image
 from huerevive.model_loading import load_model
-from huerevive.pipeline import Colorizer, guided_upsample
+from huerevive.pipeline import MAX_SATURATION, Colorizer, guided_upsample
 from huerevive.progress import ProgressBar
 from training.evaluate import PSNR_CAP, find_photos, grayscale_of
 
@@ -134,10 +135,15 @@ def main(argv: list[str] | None = None) -> int:
     if not modes or set(modes) - set(POOL_MODES):  # before the model loads: a typo costs nothing
         print(f"error: --modes must be from {','.join(POOL_MODES)}, got {args.modes!r}", file=sys.stderr)
         return 2
+    saturations = parse_floats(args.saturations)
+    if not saturations or any(not 0.0 <= v <= MAX_SATURATION for v in saturations):
+        print(f"error: --saturations must be from 0 to {MAX_SATURATION:g} (the pipeline's range), got {args.saturations!r}",
+              file=sys.stderr)
+        return 2
     colorizer = setup_colorizer(args)
     radii = [int(r) for r in parse_floats(args.radii)]
     settings = list(itertools.product(parse_floats(args.temperatures), radii, parse_floats(args.eps), modes,
-                                      parse_floats(args.saturations)))
+                                      saturations))
     # eps and mode only matter with pooling: keep one per-pixel setting per temperature and saturation
     settings = [s for i, s in enumerate(settings)
                 if s[1] > 0 or all((t[0], t[1], t[4]) != (s[0], s[1], s[4]) for t in settings[:i])]
