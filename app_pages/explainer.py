@@ -44,7 +44,7 @@ def explained(loaded: LoadedImage, truth: np.ndarray | None, in_training: bool =
 def gallery_explained(path: str, original: str | None, in_training: bool, version: str) -> channels.Explained:
     """A gallery photo's explanation, shared by all visitors (``version`` renews it for new weights)."""
     truth = load_image(original).rgb if original else None
-    return explained(load_image(path, max_pixels=get_colorizer().max_pixels), truth, in_training)
+    return explained(get_colorizer().load(path), truth, in_training)
 
 
 def upload_explained(uploaded) -> channels.Explained | ImageLoadError | None:  # noqa: ANN001 - streamlit UploadedFile

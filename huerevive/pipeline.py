@@ -167,6 +167,10 @@ class Colorizer:
     def device(self) -> torch.device:
         return self.model.bin_centres.device
 
+    def load(self, image: ImageSource) -> LoadedImage:
+        """``image`` decoded as this pipeline reads it; above ``max_pixels`` refused (see ``load_image``)."""
+        return load_image(image, max_pixels=self.max_pixels)
+
     @torch.inference_mode()
     def prepare(self, loaded: LoadedImage) -> PreparedPhoto:
         """Everything that does not depend on hints or saturation: L and the encoder's features."""
@@ -318,7 +322,7 @@ class Colorizer:
         self, image: ImageSource, saturation: float = 1.0, hints: Sequence[HintLike] | None = None
     ) -> ColorizeResult:
         """Colorize ``image`` and return L, ab and the RGB output (for the explainer)."""
-        return self.colorize_loaded(load_image(image, max_pixels=self.max_pixels), saturation, hints)
+        return self.colorize_loaded(self.load(image), saturation, hints)
 
     def colorize(self, image: ImageSource, saturation: float = 1.0, hints: Sequence[HintLike] | None = None) -> Image.Image:
         """Colorize ``image``; same size as the input, RGBA if it had alpha."""

@@ -227,3 +227,16 @@ def test_colouring_at_several_shares_runs_the_decoder_once(colorizer, photo_rgb:
         assert max(result.rgb.shape[:2]) == 100 and result.alpha is None
     # The share the weights ship gives what colorize_prepared gives, at the same preview size.
     np.testing.assert_array_equal(results[1].rgb, colorizer.colorize_prepared(prepared, max_side=100).rgb)
+
+
+def test_load_reads_the_photo_with_the_pipelines_size_limit(colorizer, photo: Path, photo_rgb: np.ndarray) -> None:
+    """``Colorizer.load``: what every front end colours, refused above ``max_pixels`` as ``colorize`` refuses it."""
+    from huerevive.errors import ImageTooLargeError
+    from huerevive.pipeline import Colorizer
+
+    np.testing.assert_array_equal(colorizer.load(photo).rgb, photo_rgb)  # within the limit: as it is
+    small = Colorizer(colorizer.model, max_pixels=20_000)
+    assert photo_rgb.shape[0] * photo_rgb.shape[1] > 20_000
+    for read in (small.load, small.colorize):
+        with pytest.raises(ImageTooLargeError, match=f"{photo.name}.*above the limit of 20000 pixels"):
+            read(photo)

@@ -20,7 +20,6 @@ import numpy as np
 import streamlit as st
 
 from huerevive.errors import HintError
-from huerevive.image_input import load_image
 from huerevive.model_loading import model_version
 from huerevive.pipeline import ColorizeResult, PreparedPhoto
 from ui import what_if
@@ -56,7 +55,7 @@ class WhatIf:
 def _prepared(path: str, version: str) -> PreparedPhoto:
     """A gallery photo's hint-independent work (``version`` renews it for new weights)."""
     colorizer = get_colorizer()
-    return colorizer.prepare(load_image(path, max_pixels=colorizer.max_pixels))
+    return colorizer.prepare(colorizer.load(path))
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
