@@ -274,7 +274,7 @@ class Colorizer:
         sat = _check_saturation(saturation)
         height, width = prepared.l_full.shape[-2:]
         checked = check_hints(hints, width, height)
-        return self._finish(prepared, self.predict_ab_prepared(prepared, checked), sat, max_side, start)
+        return self.finish(prepared, self.predict_ab_prepared(prepared, checked), sat, max_side, start)
 
     @torch.inference_mode()
     def colorize_shares(
@@ -287,13 +287,23 @@ class Colorizer:
         """
         start = time.perf_counter()
         looks = self.look_logits(prepared)
-        return [self._finish(prepared, self._mix_looks(prepared, looks, share), 1.0, max_side, start)
+        return [self.finish(prepared, self._mix_looks(prepared, looks, share), 1.0, max_side, start)
                 for share in context_shares]
 
-    def _finish(
-        self, prepared: PreparedPhoto, ab_small: torch.Tensor, sat: float, max_side: int | None, start: float
+    @torch.inference_mode()
+    def finish(
+        self,
+        prepared: PreparedPhoto,
+        ab_small: torch.Tensor,
+        saturation: float = 1.0,
+        max_side: int | None = None,
+        start: float | None = None,
     ) -> ColorizeResult:
-        """ab map -> upsampled guided by L (at ``max_side`` if given), scaled by ``sat``, joined with L."""
+        """An ab map (1, 2, h/4, w/4) -> upsampled guided by L (at ``max_side`` if given), scaled by
+        ``saturation``, joined with L: the last step of every colouring (``start``: when it began, for
+        ``seconds``)."""
+        start = time.perf_counter() if start is None else start
+        sat = _check_saturation(saturation)
         l_out = _display_l(prepared.l_full, max_side)
         ab_out = guided_upsample(ab_small, prepared.l_small, l_out).mul_(sat)
         rgb = lab_to_rgb_u8(l_out[0, 0], ab_out[0])

@@ -29,11 +29,11 @@ import torch
 from PIL import Image
 
 from huerevive import metrics
-from huerevive.color import lab_to_rgb_u8, rgb_to_lab
+from huerevive.color import rgb_to_lab
 from huerevive.decoding import annealed_mean
 from huerevive.image_input import LoadedImage, load_image
 from huerevive.model_loading import load_model
-from huerevive.pipeline import Colorizer, PreparedPhoto, guided_upsample
+from huerevive.pipeline import Colorizer, PreparedPhoto
 from training.evaluate import find_photos, grayscale_of
 from training.tune_decoding import spread
 
@@ -78,8 +78,7 @@ def compare(colorizer: Colorizer, photos: list[Path], allowed: torch.Tensor) -> 
         prepared = colorizer.prepare(LoadedImage(gray, None, path.name))
         outs = []
         for name, (flip, mask) in settings.items():
-            ab = guided_upsample(decode(colorizer, prepared, flip, mask), prepared.l_small, prepared.l_full)
-            rgb = lab_to_rgb_u8(prepared.l_full[0, 0], ab[0])
+            rgb = colorizer.finish(prepared, decode(colorizer, prepared, flip, mask)).rgb  # the pipeline's last step
             outs.append(rgb)
             rows[name].append((metrics.psnr(rgb, original), metrics.lpips_distance(rgb, original), metrics.colourfulness(rgb)))
         for name, feat in zip(feats, metrics.inception_features([*outs, gray, original])):

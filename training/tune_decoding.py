@@ -27,11 +27,10 @@ import torch
 
 
 from huerevive import metrics
-from huerevive.color import lab_to_rgb_u8
 from huerevive.decoding import POOL_MODES, decode_ab
 from huerevive.image_input import LoadedImage, load_image
 from huerevive.model_loading import load_model
-from huerevive.pipeline import MAX_SATURATION, Colorizer, guided_upsample
+from huerevive.pipeline import MAX_SATURATION, Colorizer
 from huerevive.progress import ProgressBar
 from training.evaluate import PSNR_CAP, find_photos, grayscale_of
 
@@ -101,9 +100,9 @@ def score_settings(colorizer: Colorizer, photos: list[Path], settings: list[tupl
         for temperature, radius, eps, mode, saturation in settings:
             ab = decode_ab(logits, model.bin_centres, temperature, prepared.l_small, radius, eps, mirrored, mode, context,
                            model.config.context_share)
-            ab_full = guided_upsample(ab, prepared.l_small, prepared.l_full).mul_(saturation)  # as the pipeline's
-            outputs[setting_name(temperature, radius, eps, mode, saturation)] = lab_to_rgb_u8(prepared.l_full[0, 0],
-                                                                                              ab_full[0])
+            # The pipeline's own last step: upsampled guided by L, the saturation control, joined with L.
+            outputs[setting_name(temperature, radius, eps, mode, saturation)] = colorizer.finish(prepared, ab,
+                                                                                                 saturation).rgb
         names = list(outputs)
         inception = metrics.inception_features([outputs[n] for n in names] + [original])
         feats.setdefault("truth", []).append(inception[-1])
