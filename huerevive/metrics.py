@@ -97,12 +97,20 @@ def colourfulness(rgb: np.ndarray) -> float:
     less (45.1 on the same photos).
     """
     _check_rgb(rgb)
-    r, g, b = (rgb[..., i].astype(np.float64) for i in range(3))
-    rg = r - g
-    yb = 0.5 * (r + g) - b
-    spread = math.sqrt(rg.std() ** 2 + yb.std() ** 2)
-    centre = math.sqrt(rg.mean() ** 2 + yb.mean() ** 2)
-    return float(spread + 0.3 * centre)
+    return float(colourfulness_tensor(torch.from_numpy(rgb.astype(np.float64)).permute(2, 0, 1)))
+
+
+def colourfulness_tensor(rgb: torch.Tensor) -> torch.Tensor:
+    """``colourfulness`` of RGB images (..., 3, H, W) in 0..255, one value per image, differentiable.
+
+    The square roots are taken as vector norms, whose gradient is defined (0)
+    at a gray image, so a training loss can use it on any decoded colour.
+    """
+    r, g, b = rgb.unbind(-3)
+    opponent = torch.stack((r - g, 0.5 * (r + g) - b), -3).flatten(-2)  # (..., 2, H*W)
+    mean = opponent.mean(-1)
+    spread = torch.linalg.vector_norm(opponent - mean[..., None], dim=(-2, -1)) / math.sqrt(opponent.shape[-1])
+    return spread + 0.3 * torch.linalg.vector_norm(mean, dim=-1)
 
 
 AUC_MAX_THRESHOLD = 150  # ab units, as in Zhang et al. 2016

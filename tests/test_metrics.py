@@ -101,6 +101,18 @@ def test_colourfulness_of_pure_primaries() -> None:
     assert metrics.colourfulness(rgb) == pytest.approx(math.sqrt(32512.5 + 24384.375))
 
 
+def test_colourfulness_of_a_batch_is_each_images_and_has_a_gradient_at_gray(photos_dir: Path) -> None:
+    images = [np.asarray(Image.open(p).convert("RGB").resize((96, 64))) for p in sorted((photos_dir / "val").glob("*.jpg"))[:4]]
+    batch = torch.from_numpy(np.stack(images)).permute(0, 3, 1, 2).double()
+    got = metrics.colourfulness_tensor(batch)
+    assert got.shape == (4,)
+    assert got.tolist() == pytest.approx([metrics.colourfulness(im) for im in images], abs=1e-9)
+    assert len({round(v) for v in got.tolist()}) > 1  # real photos differ, so the check can tell them apart
+    gray = torch.full((1, 3, 8, 8), 120.0, requires_grad=True)
+    metrics.colourfulness_tensor(gray).sum().backward()  # a training loss may start from gray
+    assert metrics.colourfulness_tensor(gray).item() == 0.0 and torch.isfinite(gray.grad).all()
+
+
 # --- input checks ------------------------------------------------------------
 
 

@@ -36,6 +36,7 @@ from huerevive.progress import format_seconds
 from training.adversarial import PatchCritic, colorizer_adv_loss, critic_loss
 from training.perceptual import PerceptualLoss
 from training.record import training_record
+from training.vividness import vividness_loss
 from training.data import (
     GRAY_CHROMA,
     PhotoSet,
@@ -116,6 +117,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--adv-lr", type=float, default=2e-4, help="the critic's learning rate")
     p.add_argument("--perceptual-weight", type=float, default=0.0,
                    help="weight of an LPIPS term on the decoded colour next to the cross-entropy (0: none); for a fine-tune")
+    p.add_argument("--vividness-weight", type=float, default=0.0,
+                   help="weight of a term on each crop's colourfulness against the truth's (0: none); for a fine-tune")
     p.add_argument("--no-pretrained", action="store_true", help="random encoder instead of ImageNet")
     p.add_argument("--freeze-blocks", type=int, default=3, help="keep the stem and this many first encoder blocks fixed")
     p.add_argument("--snapshot-steps", type=int, default=0, help="also keep OUT/step_N.pt every N steps (for comparisons)")
@@ -378,6 +381,10 @@ def main(argv: list[str] | None = None) -> int:
             p_loss = perceptual(logits, centres_dev, lab, model.config.temperature)
             loss_note += f" (ce {loss.item():.3f}, lpips {p_loss.item():.4f})"
             loss = loss + args.perceptual_weight * p_loss
+        if args.vividness_weight > 0:
+            v_loss = vividness_loss(logits, centres_dev, F.avg_pool2d(lab[:, :1], STRIDE), target_ab, model.config.temperature)
+            loss_note += f" (vivid {v_loss.item():.4f})"
+            loss = loss + args.vividness_weight * v_loss
         opt.zero_grad(set_to_none=True)
         loss.backward()
         opt.step()
