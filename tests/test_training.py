@@ -268,9 +268,10 @@ def test_perceptual_fine_tune_logs_both_terms_and_records_its_weight(small_train
 
 def test_vividness_term_is_logged_and_recorded(small_train_set: Path, tmp_path: Path) -> None:
     out = tmp_path / "vivid"
-    run = _train("--data", str(small_train_set), "--out", str(out), "--max-steps", "1", "--vividness-weight", "5",
+    run = _train("--data", str(small_train_set), "--out", str(out), "--max-steps", "1", "--vividness-weight", "5", "--vividness-centred",
                  "--export", str(tmp_path / "vivid.pt"))
     assert run.returncode == 0, run.stderr[-3000:]
     logged = [line for line in (out / "train.log").read_text().splitlines() if " loss " in line]
     assert 0 < float(re.search(r"\(vivid ([\d.]+)\)", logged[0]).group(1)) < 2
-    assert load_model(tmp_path / "vivid.pt", device="cpu").meta["vividness_weight"] == 5.0
+    meta = load_model(tmp_path / "vivid.pt", device="cpu").meta
+    assert meta["vividness_weight"] == 5.0 and meta["vividness_centred"] is True

@@ -60,3 +60,16 @@ def test_gradients_reach_the_logits(small: tuple[torch.Tensor, torch.Tensor]) ->
     logits = _peaked_logits(true_ab * 0.5, centres).requires_grad_(True)
     vividness_loss(logits, centres, l_small, true_ab, 0.8).backward()
     assert torch.isfinite(logits.grad).all() and logits.grad.abs().sum() > 0
+
+
+def test_centred_ignores_what_every_crop_shares(small: tuple[torch.Tensor, torch.Tensor]) -> None:
+    """Centred, a batch all short of colour by the same amount costs nothing; only telling photos apart counts."""
+    l_small, true_ab = small
+    centres = gamut_bin_centres()
+    copies = lambda t: t[:1].expand(4, -1, -1, -1)  # one real crop, four times: every gap is the same
+    dull = _peaked_logits(copies(true_ab) * 0.5, centres)
+    assert vividness_loss(dull, centres, copies(l_small), copies(true_ab), 0.8).item() > 0.05
+    assert vividness_loss(dull, centres, copies(l_small), copies(true_ab), 0.8, centred=True).item() < 1e-6
+    # Four different photos all made dull: their colourfulness no longer differs as the truth's does.
+    dull_each = _peaked_logits(true_ab * 0.5, centres)
+    assert vividness_loss(dull_each, centres, l_small, true_ab, 0.8, centred=True).item() > 0.01

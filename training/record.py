@@ -50,6 +50,7 @@ def training_record(
         "adv_weight": run_args.get("adv_weight", 0.0),
         "perceptual_weight": run_args.get("perceptual_weight", 0.0),
         "vividness_weight": run_args.get("vividness_weight", 0.0),
+        "vividness_centred": bool(run_args.get("vividness_centred", False)),
         "target_saturation": run_args.get("target_saturation", 1.0),
         "pretrained_encoder": not run_args.get("no_pretrained", False),
     }

@@ -119,6 +119,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                    help="weight of an LPIPS term on the decoded colour next to the cross-entropy (0: none); for a fine-tune")
     p.add_argument("--vividness-weight", type=float, default=0.0,
                    help="weight of a term on each crop's colourfulness against the truth's (0: none); for a fine-tune")
+    p.add_argument("--vividness-centred", action="store_true",
+                   help="score each crop's colourfulness against its batch's mean, so a uniform lift earns nothing")
     p.add_argument("--no-pretrained", action="store_true", help="random encoder instead of ImageNet")
     p.add_argument("--freeze-blocks", type=int, default=3, help="keep the stem and this many first encoder blocks fixed")
     p.add_argument("--snapshot-steps", type=int, default=0, help="also keep OUT/step_N.pt every N steps (for comparisons)")
@@ -382,7 +384,8 @@ def main(argv: list[str] | None = None) -> int:
             loss_note += f" (ce {loss.item():.3f}, lpips {p_loss.item():.4f})"
             loss = loss + args.perceptual_weight * p_loss
         if args.vividness_weight > 0:
-            v_loss = vividness_loss(logits, centres_dev, F.avg_pool2d(lab[:, :1], STRIDE), target_ab, model.config.temperature)
+            v_loss = vividness_loss(logits, centres_dev, F.avg_pool2d(lab[:, :1], STRIDE), target_ab,
+                                    model.config.temperature, centred=args.vividness_centred)
             loss_note += f" (vivid {v_loss.item():.4f})"
             loss = loss + args.vividness_weight * v_loss
         opt.zero_grad(set_to_none=True)

@@ -11,6 +11,13 @@ annealed mean at the shipped temperature, as the other terms see it) and the
 truth's, both at the network's output size. It pushes up where the photo was
 vivid and down where it was dull, unlike saturated targets or a saturation
 boost, which push every photo up.
+
+Because most photos are duller in our colour than in truth, the plain term
+can be lowered by lifting every photo alike, which is what a saturation
+boost does. ``centred`` scores each crop's colourfulness against the batch's
+mean instead (ours and the truth's each centred on their own batch mean):
+a uniform lift then changes nothing, so the term rewards only telling vivid
+photos from dull ones.
 """
 
 from __future__ import annotations
@@ -25,9 +32,16 @@ SCALE = 100.0  # colourfulness runs 0..~140 on the photos: the term is about 0..
 
 
 def vividness_loss(
-    logits: torch.Tensor, centres: torch.Tensor, l_small: torch.Tensor, true_ab: torch.Tensor, temperature: float
+    logits: torch.Tensor,
+    centres: torch.Tensor,
+    l_small: torch.Tensor,
+    true_ab: torch.Tensor,
+    temperature: float,
+    centred: bool = False,
 ) -> torch.Tensor:
     """Mean over the batch of |colourfulness(decoded) - colourfulness(truth)| / ``SCALE``.
+
+    With ``centred``, each colourfulness is taken relative to its batch mean first.
 
     ``logits`` (N, Q, h, w) and the true lightness ``l_small`` (N, 1, h, w) and
     colour ``true_ab`` (N, 2, h, w) at the network's output size.
@@ -35,4 +49,6 @@ def vividness_loss(
     ab = decode_annealed_mean(logits, centres, temperature)
     pred = colourfulness_tensor(lab_batch_to_rgb(torch.cat((l_small, ab), 1)) * 255)
     truth = colourfulness_tensor(lab_batch_to_rgb(torch.cat((l_small, true_ab), 1)) * 255)
+    if centred:
+        pred, truth = pred - pred.mean(), truth - truth.mean()
     return (pred - truth).abs().mean() / SCALE
