@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 import torch
 
-from huerevive.ab_bins import gamut_bin_centres
+from huerevive.ab_bins import decode_annealed_mean, gamut_bin_centres
 from huerevive.color import lab_batch_to_rgb, lab_to_rgb
 from huerevive.metrics import lpips_distance, lpips_network
 from photo_crops import lab_crops
@@ -36,7 +36,7 @@ def test_loss_is_the_evaluations_lpips_of_the_decoded_photo(photos_dir: Path) ->
     gray_logits = torch.zeros(3, len(centres), 16, 16)
     gray_logits[:, ((centres**2).sum(1)).argmin()] = 30.0  # all mass on the neutral bin
     loss = PerceptualLoss()
-    got = loss(gray_logits, centres, lab, 1.0).item()
+    got = loss(decode_annealed_mean(gray_logits, centres, 1.0), lab).item()
     # The same photos made gray and scored the way training/evaluate.py scores them (uint8, full size).
     neutral = centres[((centres**2).sum(1)).argmin()]
     gray = torch.cat((lab[:, :1], neutral.view(1, 2, 1, 1).expand(3, 2, 64, 64)), 1)
@@ -54,8 +54,8 @@ def test_true_colour_scores_better_than_gray_and_gradients_reach_the_logits(phot
     gray_logits = torch.zeros(3, len(centres), 16, 16)
     gray_logits[:, ((centres**2).sum(1)).argmin()] = 30.0
     true_logits = _logits_for(true_ab, centres).requires_grad_(True)
-    near_truth = loss(true_logits, centres, lab, 0.38)
-    assert near_truth.item() < 0.5 * loss(gray_logits, centres, lab, 0.38).item()
+    near_truth = loss(decode_annealed_mean(true_logits, centres, 0.38), lab)
+    assert near_truth.item() < 0.5 * loss(decode_annealed_mean(gray_logits, centres, 0.38), lab).item()
     near_truth.backward()
     assert true_logits.grad is not None and true_logits.grad.abs().sum() > 0
 

@@ -9,11 +9,16 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-from huerevive.ab_bins import gamut_bin_centres
+from huerevive.ab_bins import decode_annealed_mean, gamut_bin_centres
 from huerevive.color import lab_batch_to_rgb
 from huerevive.metrics import colourfulness
 from photo_crops import lab_crops
 from training.vividness import SCALE, vividness_loss
+
+
+def _decoded(logits: torch.Tensor, centres: torch.Tensor, temperature: float) -> torch.Tensor:
+    """The colour the training loop hands the term: the annealed mean of ``logits``."""
+    return decode_annealed_mean(logits, centres, temperature)
 
 
 def _peaked_logits(ab: torch.Tensor, centres: torch.Tensor, sharpness: float = 20.0) -> torch.Tensor:
@@ -34,7 +39,7 @@ def test_gray_scores_the_truths_own_colourfulness(small: tuple[torch.Tensor, tor
     neutral = centres.norm(dim=1).argmin()
     gray_logits = torch.zeros(4, len(centres), 16, 16)
     gray_logits[:, neutral] = 30.0
-    got = vividness_loss(gray_logits, centres, l_small, true_ab, 1.0).item()
+    got = vividness_loss(_decoded(gray_logits, centres, 1.0), l_small, true_ab).item()
     # The neutral bin decodes to gray, whose colourfulness is ~0: the term is the truth's colourfulness.
     as_uint8 = (lab_batch_to_rgb(torch.cat((l_small, true_ab), 1)) * 255).round().byte().permute(0, 2, 3, 1).numpy()
     expected = np.mean([colourfulness(im) for im in as_uint8]) / SCALE
@@ -48,7 +53,7 @@ def test_it_pulls_towards_the_truths_colour_from_both_sides(small: tuple[torch.T
     centres = gamut_bin_centres()
     for i in range(4):
         scores = {
-            s: vividness_loss(_peaked_logits(true_ab[i : i + 1] * s, centres), centres, l_small[i : i + 1], true_ab[i : i + 1], 0.8).item()
+            s: vividness_loss(_decoded(_peaked_logits(true_ab[i : i + 1] * s, centres), centres, 0.8), l_small[i : i + 1], true_ab[i : i + 1]).item()
             for s in (0.5, 1.0, 1.6)
         }
         assert scores[1.0] < scores[0.5] and scores[1.0] < scores[1.6], (i, scores)
@@ -58,7 +63,7 @@ def test_gradients_reach_the_logits(small: tuple[torch.Tensor, torch.Tensor]) ->
     l_small, true_ab = small
     centres = gamut_bin_centres()
     logits = _peaked_logits(true_ab * 0.5, centres).requires_grad_(True)
-    vividness_loss(logits, centres, l_small, true_ab, 0.8).backward()
+    vividness_loss(_decoded(logits, centres, 0.8), l_small, true_ab).backward()
     assert torch.isfinite(logits.grad).all() and logits.grad.abs().sum() > 0
 
 
@@ -68,8 +73,8 @@ def test_centred_ignores_what_every_crop_shares(small: tuple[torch.Tensor, torch
     centres = gamut_bin_centres()
     copies = lambda t: t[:1].expand(4, -1, -1, -1)  # one real crop, four times: every gap is the same
     dull = _peaked_logits(copies(true_ab) * 0.5, centres)
-    assert vividness_loss(dull, centres, copies(l_small), copies(true_ab), 0.8).item() > 0.05
-    assert vividness_loss(dull, centres, copies(l_small), copies(true_ab), 0.8, centred=True).item() < 1e-6
+    assert vividness_loss(_decoded(dull, centres, 0.8), copies(l_small), copies(true_ab)).item() > 0.05
+    assert vividness_loss(_decoded(dull, centres, 0.8), copies(l_small), copies(true_ab), centred=True).item() < 1e-6
     # Four different photos all made dull: their colourfulness no longer differs as the truth's does.
     dull_each = _peaked_logits(true_ab * 0.5, centres)
-    assert vividness_loss(dull_each, centres, l_small, true_ab, 0.8, centred=True).item() > 0.01
+    assert vividness_loss(_decoded(dull_each, centres, 0.8), l_small, true_ab, centred=True).item() > 0.01

@@ -22,7 +22,6 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from huerevive.ab_bins import decode_annealed_mean
 from huerevive.color import lab_batch_to_rgb
 from huerevive.metrics import lpips_network
 
@@ -35,9 +34,8 @@ class PerceptualLoss(nn.Module):
         # A private copy: the metrics' cached network stays exactly as evaluation uses it.
         self.net = copy.deepcopy(lpips_network()).eval().requires_grad_(False)
 
-    def forward(self, logits: torch.Tensor, centres: torch.Tensor, lab: torch.Tensor, temperature: float) -> torch.Tensor:
-        """``logits`` (N, Q, h, w) at the network's output size; ``lab`` (N, 3, H, W) the true crops."""
-        ab = decode_annealed_mean(logits, centres, temperature)
+    def forward(self, ab: torch.Tensor, lab: torch.Tensor) -> torch.Tensor:
+        """``ab`` (N, 2, h, w) the decoded colour at the network's output size; ``lab`` (N, 3, H, W) the true crops."""
         # Bilinear, not the pipeline's L-guided upsampling: at crop size the two differ little, and this is cheaper.
         ab = F.interpolate(ab, size=lab.shape[-2:], mode="bilinear", align_corners=False)
         pred = lab_batch_to_rgb(torch.cat((lab[:, :1], ab), 1))

@@ -367,25 +367,25 @@ def main(argv: list[str] | None = None) -> int:
         else:
             loss = l1_expected_ab(logits, target_ab, centres_dev)
         loss_note = ""
+        l_small = F.avg_pool2d(lab[:, :1], STRIDE)
+        # The terms beyond the cross-entropy score the colour as it will be shown: the annealed mean at the
+        # shipped temperature, decoded once for all of them.
+        shown_ab = decode_annealed_mean(logits, centres_dev, model.config.temperature) if (
+            critic is not None or perceptual is not None or args.vividness_weight > 0) else None
         if critic is not None:
-            # The critic sees the colour as it will be shown: the annealed mean at the shipped temperature.
-            l_small = F.avg_pool2d(lab[:, :1], STRIDE)
-            fake_ab = decode_annealed_mean(logits, centres_dev, model.config.temperature)
-            d_loss = critic_loss(critic, l_small, target_ab, fake_ab.detach())
+            d_loss = critic_loss(critic, l_small, target_ab, shown_ab.detach())
             critic_opt.zero_grad(set_to_none=True)
             d_loss.backward()
             critic_opt.step()
-            g_loss = colorizer_adv_loss(critic, l_small, fake_ab)
+            g_loss = colorizer_adv_loss(critic, l_small, shown_ab)
             loss = loss + args.adv_weight * g_loss
             loss_note = f" (critic {d_loss.item():.3f}, adv {g_loss.item():.3f})"
         if perceptual is not None:
-            # Scored at the temperature the weights will be shipped with, as the critic is.
-            p_loss = perceptual(logits, centres_dev, lab, model.config.temperature)
+            p_loss = perceptual(shown_ab, lab)
             loss_note += f" (ce {loss.item():.3f}, lpips {p_loss.item():.4f})"
             loss = loss + args.perceptual_weight * p_loss
         if args.vividness_weight > 0:
-            v_loss = vividness_loss(logits, centres_dev, F.avg_pool2d(lab[:, :1], STRIDE), target_ab,
-                                    model.config.temperature, centred=args.vividness_centred)
+            v_loss = vividness_loss(shown_ab, l_small, target_ab, centred=args.vividness_centred)
             loss_note += f" (vivid {v_loss.item():.4f})"
             loss = loss + args.vividness_weight * v_loss
         opt.zero_grad(set_to_none=True)

@@ -24,29 +24,20 @@ from __future__ import annotations
 
 import torch
 
-from huerevive.ab_bins import decode_annealed_mean
 from huerevive.color import lab_batch_to_rgb
 from huerevive.metrics import colourfulness_tensor
 
 SCALE = 100.0  # colourfulness runs 0..~140 on the photos: the term is about 0..1 per crop
 
 
-def vividness_loss(
-    logits: torch.Tensor,
-    centres: torch.Tensor,
-    l_small: torch.Tensor,
-    true_ab: torch.Tensor,
-    temperature: float,
-    centred: bool = False,
-) -> torch.Tensor:
+def vividness_loss(ab: torch.Tensor, l_small: torch.Tensor, true_ab: torch.Tensor, centred: bool = False) -> torch.Tensor:
     """Mean over the batch of |colourfulness(decoded) - colourfulness(truth)| / ``SCALE``.
 
     With ``centred``, each colourfulness is taken relative to its batch mean first.
 
-    ``logits`` (N, Q, h, w) and the true lightness ``l_small`` (N, 1, h, w) and
-    colour ``true_ab`` (N, 2, h, w) at the network's output size.
+    The decoded colour ``ab`` (N, 2, h, w), the true lightness ``l_small``
+    (N, 1, h, w) and colour ``true_ab`` (N, 2, h, w), all at the network's output size.
     """
-    ab = decode_annealed_mean(logits, centres, temperature)
     pred = colourfulness_tensor(lab_batch_to_rgb(torch.cat((l_small, ab), 1)) * 255)
     truth = colourfulness_tensor(lab_batch_to_rgb(torch.cat((l_small, true_ab), 1)) * 255)
     if centred:
