@@ -1,13 +1,15 @@
-"""The PatchGAN critic of the adversarial fine-tune, on real photos: it learns to tell colour from gray."""
+"""The critics of the adversarial fine-tune, on real photos: they learn to tell colour from gray."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import torch
+import torch.nn.functional as F
 
 from photo_crops import lab_crops
-from training.adversarial import PatchCritic, colorizer_adv_loss, critic_loss
+from huerevive.metrics import lpips_network
+from training.adversarial import FeatureCritic, PatchCritic, colorizer_adv_loss, critic_loss
 
 
 def test_critic_scores_one_value_per_patch() -> None:
@@ -43,3 +45,44 @@ def test_colorizer_side_moves_the_colour_not_the_critic(photos_dir: Path) -> Non
     assert fake.grad is not None and fake.grad.abs().sum() > 0
     assert all(p.grad is None for p in critic.parameters())
     assert all(p.requires_grad for p in critic.parameters())  # switched back on for the critic's own step
+
+
+def test_feature_critic_scores_each_alexnet_stage() -> None:
+    scores = FeatureCritic(width=8)(torch.full((2, 1, 96, 64), 50.0), torch.zeros(2, 2, 24, 16))
+    # AlexNet's stages at 1/4, 1/8 and 1/16 of the crop (stride-4 stem, then two 3x3/2 max-pools).
+    assert [s.shape for s in scores] == [(2, 1, 23, 15), (2, 1, 11, 7), (2, 1, 5, 3)]
+
+
+def test_feature_critic_learns_to_tell_real_colour_from_gray_and_keeps_its_trunk(photos_dir: Path) -> None:
+    torch.manual_seed(0)
+    lab = lab_crops(photos_dir, size=96)
+    l_chan = lab[:, :1]
+    real_ab = F.avg_pool2d(lab[:, 1:], 4)  # the colour at the network's output size, as training gives it
+    gray_ab = torch.zeros_like(real_ab)
+    critic = FeatureCritic(width=16)
+    trunk_before = {k: v.clone() for k, v in critic.trunk.state_dict().items()}
+    opt = torch.optim.Adam([p for p in critic.parameters() if p.requires_grad], lr=1e-3, betas=(0.5, 0.999))
+    start = critic_loss(critic, l_chan, real_ab, gray_ab).item()
+    for _ in range(15):
+        loss = critic_loss(critic, l_chan, real_ab, gray_ab)
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+    end = critic_loss(critic, l_chan, real_ab, gray_ab).item()
+    # Pretrained features: far fewer steps than the patch critic needs to get most of the way.
+    assert start > 1.8 and end < 1.0
+    assert all(torch.equal(v, trunk_before[k]) for k, v in critic.trunk.state_dict().items())
+    # The evaluation's own LPIPS network is not the critic's trunk: it is untouched as well.
+    assert all(torch.equal(v, trunk_before[k]) for k, v in lpips_network().net.state_dict().items())
+
+
+def test_colorizer_side_of_the_feature_critic_moves_the_colour_only(photos_dir: Path) -> None:
+    lab = lab_crops(photos_dir, count=2, size=64)
+    critic = FeatureCritic(width=8)
+    fake = torch.zeros(2, 2, 16, 16, requires_grad=True)
+    colorizer_adv_loss(critic, lab[:, :1], fake).backward()
+    assert fake.grad is not None and fake.grad.abs().sum() > 0
+    assert all(p.grad is None for p in critic.parameters())
+    # Afterwards the heads train again and the trunk stays fixed.
+    assert all(p.requires_grad for p in critic.heads.parameters())
+    assert not any(p.requires_grad for p in critic.trunk.parameters())

@@ -234,6 +234,23 @@ def test_adversarial_fine_tune_keeps_its_critic_across_resume(small_train_set: P
     assert plain.returncode == 0 and "critic" not in torch.load(tmp_path / "plain" / "last.pt", weights_only=False)
 
 
+def test_feature_critic_fine_tune_trains_its_heads_and_records_its_kind(small_train_set: Path, tmp_path: Path) -> None:
+    from training.adversarial import FeatureCritic
+
+    out, weights = tmp_path / "feat", tmp_path / "feat.pt"
+    result = _train("--data", str(small_train_set), "--out", str(out), "--max-steps", "3", "--hints",
+                    "--adv-weight", "0.2", "--critic", "features", "--perceptual-weight", "5", "--export", str(weights))
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "(critic " in (out / "train.log").read_text()
+    critic = torch.load(out / "last.pt", weights_only=False)["critic"]
+    fresh = FeatureCritic().state_dict()
+    assert critic.keys() == fresh.keys()
+    # The AlexNet trunk is still LPIPS's: the critic's optimiser trains its heads only.
+    assert all(torch.equal(critic[k], fresh[k]) for k in fresh if k.startswith(("trunk.", "scale.")))
+    assert load_model(weights, device="cpu").meta["critic"] == "features"
+    assert load_model(weights, device="cpu").meta["adv_weight"] == 0.2
+
+
 def test_target_colours_are_pooled_and_saturated() -> None:
     lab = torch.zeros(1, 3, 8, 12)
     lab[:, 0], lab[:, 1], lab[:, 2] = 50.0, 10.0, -20.0

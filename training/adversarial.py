@@ -8,14 +8,26 @@ It judges at the network's output resolution (1/4 of the crop), each output
 of the critic a ~22-pixel patch there, so it judges local colour, not
 composition. Spectral normalisation and the hinge loss keep it stable enough
 for a CPU fine-tune at a small weight next to the cross-entropy.
+
+That critic, trained from nothing, stayed too weak on a CPU budget to tell
+ours from real (run 6). ``FeatureCritic`` is the other kind: small heads on
+the frozen, ImageNet-trained AlexNet trunk that LPIPS already ships (a
+"projected" discriminator, Sauer et al. 2021: pretrained features let a
+critic separate real from generated images after few steps). It sees the
+colour photo as shown, at crop size.
 """
 
 from __future__ import annotations
+
+import copy
 
 import torch
 import torch.nn.functional as F
 from torch import nn
 from torch.nn.utils.parametrizations import spectral_norm
+
+from huerevive.metrics import lpips_network
+from training.perceptual import shown_rgb
 
 
 AB_SCALE = 25.0  # typical photo chroma is 10-40: differences between real and decoded colour become order 1
@@ -56,21 +68,72 @@ class PatchCritic(nn.Module):
         return self.body(_as_input(l_chan, ab))
 
 
-def critic_loss(critic: PatchCritic, l_chan: torch.Tensor, real_ab: torch.Tensor, fake_ab: torch.Tensor) -> torch.Tensor:
+FEATURE_LAYERS = ("relu1", "relu2", "relu5")  # AlexNet stages: local colour (1/4 size), textures (1/8), objects (1/16)
+FEATURE_CHANNELS = {"relu1": 64, "relu2": 192, "relu5": 256}
+
+
+class FeatureCritic(nn.Module):
+    """Scores a colour photo through the frozen LPIPS AlexNet: one score map per trunk stage.
+
+    Real and ours are given to it alike, the true lightness at crop size and
+    ab at the network's output size (for real photos the target ab, pooled the
+    same way), so that it judges colour, not the sharpness the 1/4-size
+    colour lacks.
+    """
+
+    def __init__(self, width: int = 64) -> None:
+        super().__init__()
+        lpips_net = lpips_network()
+        # Private copies: the metrics' cached network stays exactly as evaluation uses it.
+        self.scale = copy.deepcopy(lpips_net.scaling_layer).requires_grad_(False)
+        self.trunk = copy.deepcopy(lpips_net.net).eval().requires_grad_(False)
+
+        def head(cin: int) -> nn.Module:
+            return nn.Sequential(
+                spectral_norm(nn.Conv2d(cin, width, 1)),
+                nn.LeakyReLU(0.2),
+                spectral_norm(nn.Conv2d(width, width, 3, padding=1)),
+                nn.LeakyReLU(0.2),
+                spectral_norm(nn.Conv2d(width, 1, 1)),
+            )
+
+        self.heads = nn.ModuleDict({name: head(FEATURE_CHANNELS[name]) for name in FEATURE_LAYERS})
+
+    def train(self, mode: bool = True) -> "FeatureCritic":
+        super().train(mode)
+        self.trunk.eval()  # fixed features: never in training mode
+        return self
+
+    def forward(self, l_chan: torch.Tensor, ab: torch.Tensor) -> list[torch.Tensor]:
+        """(B, 1, H, W) lightness and (B, 2, h, w) ab -> a list of (B, 1, h_i, w_i) score maps, one per stage."""
+        feats = self.trunk(self.scale(shown_rgb(l_chan, ab) * 2 - 1))
+        return [self.heads[name](getattr(feats, name)) for name in FEATURE_LAYERS]
+
+
+def _per_map(scores: torch.Tensor | list[torch.Tensor], loss) -> torch.Tensor:
+    """The mean of ``loss`` over each score map, averaged over the maps (each stage counts alike)."""
+    maps = scores if isinstance(scores, list) else [scores]
+    return torch.stack([loss(m).mean() for m in maps]).mean()
+
+
+def critic_loss(critic: nn.Module, l_chan: torch.Tensor, real_ab: torch.Tensor, fake_ab: torch.Tensor) -> torch.Tensor:
     """Hinge loss of the critic; ``fake_ab`` should be detached from the colorizer."""
-    real = critic(l_chan, real_ab)
-    fake = critic(l_chan, fake_ab)
-    return F.relu(1.0 - real).mean() + F.relu(1.0 + fake).mean()
+    real = _per_map(critic(l_chan, real_ab), lambda m: F.relu(1.0 - m))
+    fake = _per_map(critic(l_chan, fake_ab), lambda m: F.relu(1.0 + m))
+    return real + fake
 
 
-def colorizer_adv_loss(critic: PatchCritic, l_chan: torch.Tensor, fake_ab: torch.Tensor) -> torch.Tensor:
+def colorizer_adv_loss(critic: nn.Module, l_chan: torch.Tensor, fake_ab: torch.Tensor) -> torch.Tensor:
     """The colorizer's side of the hinge game: raise the critic's score of its colour.
 
     The critic's own weights get no gradient from this (they are switched
     off for the call), so the backward pass costs only the colorizer's part.
     """
+    params = list(critic.parameters())
+    trainable = [p.requires_grad for p in params]  # a FeatureCritic's trunk stays fixed afterwards too
     critic.requires_grad_(False)
     try:
-        return -critic(l_chan, fake_ab).mean()
+        return _per_map(critic(l_chan, fake_ab), torch.neg)
     finally:
-        critic.requires_grad_(True)
+        for p, flag in zip(params, trainable):
+            p.requires_grad_(flag)

@@ -26,6 +26,15 @@ from huerevive.color import lab_batch_to_rgb
 from huerevive.metrics import lpips_network
 
 
+def shown_rgb(l_chan: torch.Tensor, ab: torch.Tensor) -> torch.Tensor:
+    """True lightness (N, 1, H, W) and ab at the network's output size (N, 2, h, w) -> sRGB 0..1 at H x W.
+
+    Bilinear, not the pipeline's L-guided upsampling: at crop size the two differ little, and this is cheaper.
+    """
+    ab = F.interpolate(ab, size=l_chan.shape[-2:], mode="bilinear", align_corners=False)
+    return lab_batch_to_rgb(torch.cat((l_chan, ab), 1))
+
+
 class PerceptualLoss(nn.Module):
     """LPIPS (AlexNet v0.1) of the decoded colour against the true crop, averaged over the batch."""
 
@@ -36,8 +45,6 @@ class PerceptualLoss(nn.Module):
 
     def forward(self, ab: torch.Tensor, lab: torch.Tensor) -> torch.Tensor:
         """``ab`` (N, 2, h, w) the decoded colour at the network's output size; ``lab`` (N, 3, H, W) the true crops."""
-        # Bilinear, not the pipeline's L-guided upsampling: at crop size the two differ little, and this is cheaper.
-        ab = F.interpolate(ab, size=lab.shape[-2:], mode="bilinear", align_corners=False)
-        pred = lab_batch_to_rgb(torch.cat((lab[:, :1], ab), 1))
+        pred = shown_rgb(lab[:, :1], ab)
         truth = lab_batch_to_rgb(lab)
         return self.net(pred * 2 - 1, truth * 2 - 1).mean()

@@ -48,6 +48,7 @@ def training_record(
         "rebalance_mix": run_args.get("rebalance_mix"),
         "loss": run_args.get("loss", "ce"),
         "adv_weight": run_args.get("adv_weight", 0.0),
+        "critic": run_args.get("critic", "patch") if run_args.get("adv_weight") else None,
         "perceptual_weight": run_args.get("perceptual_weight", 0.0),
         "vividness_weight": run_args.get("vividness_weight", 0.0),
         "vividness_centred": bool(run_args.get("vividness_centred", False)),

@@ -33,7 +33,7 @@ from huerevive.color import lab_batch_to_rgb
 from huerevive.model_loading import make_checkpoint, model_from_checkpoint, read_checkpoint, write_checkpoint
 from huerevive.network import ColorNet, NetConfig
 from huerevive.progress import format_seconds
-from training.adversarial import PatchCritic, colorizer_adv_loss, critic_loss
+from training.adversarial import FeatureCritic, PatchCritic, colorizer_adv_loss, critic_loss
 from training.perceptual import PerceptualLoss
 from training.record import training_record
 from training.vividness import vividness_loss
@@ -115,6 +115,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--adv-weight", type=float, default=0.0,
                    help="weight of a PatchGAN critic's loss next to the cross-entropy (0: no critic); for a short fine-tune")
     p.add_argument("--adv-lr", type=float, default=2e-4, help="the critic's learning rate")
+    p.add_argument("--critic", choices=("patch", "features"), default="patch",
+                   help="with --adv-weight: patch = a small PatchGAN on (L, ab) trained from nothing; "
+                        "features = heads on the frozen LPIPS AlexNet, judging the colour photo at crop size")
     p.add_argument("--perceptual-weight", type=float, default=0.0,
                    help="weight of an LPIPS term on the decoded colour next to the cross-entropy (0: none); for a fine-tune")
     p.add_argument("--vividness-weight", type=float, default=0.0,
@@ -311,8 +314,9 @@ def main(argv: list[str] | None = None) -> int:
     critic, critic_opt = None, None
     if args.adv_weight > 0:
         # Not wrapped in DDP: under torchrun each rank trains its own critic on its own crops (untested at scale).
-        critic = PatchCritic().to(run.device).train()
-        critic_opt = torch.optim.Adam(critic.parameters(), lr=args.adv_lr, betas=(0.5, 0.999))
+        critic = (FeatureCritic() if args.critic == "features" else PatchCritic()).to(run.device).train()
+        critic_params = [p for p in critic.parameters() if p.requires_grad]  # a FeatureCritic's trunk stays fixed
+        critic_opt = torch.optim.Adam(critic_params, lr=args.adv_lr, betas=(0.5, 0.999))
         if state is not None and "critic" in state:
             critic.load_state_dict(state["critic"])
             critic_opt.load_state_dict(state["critic_optimizer"])
@@ -373,11 +377,13 @@ def main(argv: list[str] | None = None) -> int:
         shown_ab = decode_annealed_mean(logits, centres_dev, model.config.temperature) if (
             critic is not None or perceptual is not None or args.vividness_weight > 0) else None
         if critic is not None:
-            d_loss = critic_loss(critic, l_small, target_ab, shown_ab.detach())
+            # The feature critic looks at the photo at crop size, the patch critic at the network's output size.
+            l_critic = lab[:, :1] if args.critic == "features" else l_small
+            d_loss = critic_loss(critic, l_critic, target_ab, shown_ab.detach())
             critic_opt.zero_grad(set_to_none=True)
             d_loss.backward()
             critic_opt.step()
-            g_loss = colorizer_adv_loss(critic, l_small, shown_ab)
+            g_loss = colorizer_adv_loss(critic, l_critic, shown_ab)
             loss = loss + args.adv_weight * g_loss
             loss_note = f" (critic {d_loss.item():.3f}, adv {g_loss.item():.3f})"
         if perceptual is not None:
