@@ -33,11 +33,12 @@ UPLOAD_KEY = "hr_explain_upload"
 
 
 def explained(loaded: LoadedImage, truth: np.ndarray | None, in_training: bool = False) -> channels.Explained:
-    """The photo coloured once (its hint-independent work shared by the result and each look's picture)."""
+    """The photo coloured once: the encoder and the decoder run once for the result and each look's picture."""
     colorizer = get_colorizer()
     prepared = colorizer.prepare(loaded)
-    return channels.explain(colorizer.colorize_prepared(prepared, 1.0), truth, in_training,
-                            each_look(colorizer, prepared))
+    looks = colorizer.look_logits(prepared)
+    result = colorizer.finish(prepared, colorizer.mix_looks(prepared, looks))
+    return channels.explain(result, truth, in_training, each_look(colorizer, prepared, looks))
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)

@@ -99,6 +99,11 @@ def guided_upsample(ab_small: torch.Tensor, l_small: torch.Tensor, l_full: torch
     return coef_a * l_full + coef_b
 
 
+# The network's logits for every look the weights ship (``Colorizer.look_logits``): the working size, its
+# mirror or None, and (the coarser look, its mirror or None) or None.
+Looks = tuple[torch.Tensor, torch.Tensor | None, tuple[torch.Tensor, torch.Tensor | None] | None]
+
+
 @dataclass
 class EncodedView:
     """One look of the network at the photo: its input L and the encoder's features.
@@ -211,7 +216,7 @@ class Colorizer:
     @torch.inference_mode()
     def look_logits(
         self, prepared: PreparedPhoto, hints: list[Hint] | None = None
-    ) -> tuple[torch.Tensor, torch.Tensor | None, tuple[torch.Tensor, torch.Tensor | None] | None]:
+    ) -> Looks:
         """The network's logits for every look the weights ship, as ``decode_ab`` takes them.
 
         (working size, its mirror or None, (coarser look, its mirror or None) or None).
@@ -235,17 +240,17 @@ class Colorizer:
         ``NetConfig.context_share``; 0 or 1 show either look alone).
         """
         cfg = self.model.config
-        ab = self._mix_looks(prepared, self.look_logits(prepared, hints), context_share)
+        ab = self.mix_looks(prepared, self.look_logits(prepared, hints), context_share)
         if not hints:
             return ab
         points = hint_points(hints, prepared.l_full.shape[-2:], ab.shape[-2:])
         colours = torch.tensor([hint.ab for hint in hints], device=ab.device)
         return spread_hints(ab, prepared.looks, points, colours, cfg.spread_tau, cfg.spread_sigma, cfg.spread_gamma)
 
-    def _mix_looks(
+    def mix_looks(
         self,
         prepared: PreparedPhoto,
-        looks: tuple[torch.Tensor, torch.Tensor | None, tuple[torch.Tensor, torch.Tensor | None] | None],
+        looks: Looks,
         context_share: float | None,
     ) -> torch.Tensor:
         """``look_logits``' output decoded to ab (1, 2, h/4, w/4), the coarser look at ``context_share`` (None: the weights')."""
@@ -278,17 +283,28 @@ class Colorizer:
 
     @torch.inference_mode()
     def colorize_shares(
-        self, prepared: PreparedPhoto, context_shares: Sequence[float], max_side: int | None = None
+        self,
+        prepared: PreparedPhoto,
+        context_shares: Sequence[float],
+        max_side: int | None = None,
+        looks: Looks | None = None,
     ) -> list[ColorizeResult]:
         """The photo (no hints) coloured once per coarser-look share (0: the close look alone, 1: the far look alone).
 
-        The decoder runs once for all of them; only the mixing and what
-        follows it is repeated. ``max_side`` as in ``colorize_prepared``.
+        The decoder runs once for all of them (not at all when ``looks``,
+        ``look_logits``' output for this photo without hints, is given); only
+        the mixing and what follows it is repeated. ``max_side`` as in
+        ``colorize_prepared``. Each result's ``seconds`` is the decoder's time
+        and its own mixing and finishing, as if it had been coloured alone.
         """
         start = time.perf_counter()
-        looks = self.look_logits(prepared)
-        return [self.finish(prepared, self._mix_looks(prepared, looks, share), 1.0, max_side, start)
-                for share in context_shares]
+        looks = self.look_logits(prepared) if looks is None else looks
+        decode_seconds = time.perf_counter() - start
+        results = []
+        for share in context_shares:
+            own_start = time.perf_counter() - decode_seconds
+            results.append(self.finish(prepared, self.mix_looks(prepared, looks, share), 1.0, max_side, own_start))
+        return results
 
     @torch.inference_mode()
     def finish(

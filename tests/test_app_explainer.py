@@ -432,6 +432,24 @@ def test_each_look_is_that_look_alone_at_preview_size(colorizer, photos_dir) -> 
     assert each_look(Colorizer(one_look), Colorizer(one_look).prepare(loaded)) is None
 
 
+def test_explaining_a_photo_runs_the_decoder_once(colorizer, photos_dir, monkeypatch) -> None:
+    """The result and both looks' pictures come from one decoder pass, and are what colouring each alone gives."""
+    import app_pages.explainer as explainer
+    from ui.looks_step import each_look
+
+    loaded = load_image(sorted((photos_dir / "val").glob("*.jpg"))[3])
+    wanted = channels.explain(colorizer.colorize_loaded(loaded), None, looks=each_look(colorizer, colorizer.prepare(loaded)))
+    calls = []
+    look_logits = colorizer.look_logits
+    monkeypatch.setattr(colorizer, "look_logits", lambda *args: calls.append(args) or look_logits(*args))
+    monkeypatch.setattr(explainer, "get_colorizer", lambda: colorizer)
+    shown = explainer.explained(loaded, None)
+    assert len(calls) == 1
+    np.testing.assert_array_equal(shown.ab_small, wanted.ab_small)
+    for look, want in zip(shown.looks, wanted.looks, strict=True):
+        np.testing.assert_array_equal(look, want)
+
+
 def test_weights_that_look_once_get_a_note_instead(page_env, request, tmp_path) -> None:
     import torch
 

@@ -227,6 +227,12 @@ def test_colouring_at_several_shares_runs_the_decoder_once(colorizer, photo_rgb:
         assert max(result.rgb.shape[:2]) == 100 and result.alpha is None
     # The share the weights ship gives what colorize_prepared gives, at the same preview size.
     np.testing.assert_array_equal(results[1].rgb, colorizer.colorize_prepared(prepared, max_side=100).rgb)
+    # Given the decoder's output already, it runs no decoder and colours the same.
+    before = len(calls)
+    again = colorizer.colorize_shares(prepared, (0.0, 0.5, 1.0), max_side=100, looks=look_logits(prepared))
+    assert len(calls) == before
+    for result, first in zip(again, results):
+        np.testing.assert_array_equal(result.rgb, first.rgb)
     # Their shared last step refuses a saturation the pipeline refuses.
     with pytest.raises(ValueError, match="saturation must be between 0 and 2"):
         colorizer.finish(prepared, colorizer.predict_ab_prepared(prepared), 2.5)

@@ -14,23 +14,24 @@ import numpy as np
 import streamlit as st
 
 from huerevive.network import NetConfig
-from huerevive.pipeline import Colorizer, PreparedPhoto
+from huerevive.pipeline import Colorizer, Looks, PreparedPhoto
 from ui import channels
 from ui.i18n import t
 
 LOOK_SHARES = (0.0, 1.0)  # the coarser look's share: the close look alone, then the far look alone
 
 
-def each_look(colorizer: Colorizer, prepared: PreparedPhoto) -> tuple[np.ndarray, ...] | None:
+def each_look(colorizer: Colorizer, prepared: PreparedPhoto, looks: Looks | None = None) -> tuple[np.ndarray, ...] | None:
     """ab previews (2, h, w) of the close look alone and of the far look alone; None for weights that look once.
 
-    Decoded at preview size from the prepared photo's encoder features, one
-    decoder pass for both, so the step costs no more network passes than one
-    colouring.
+    Decoded at preview size from the prepared photo's encoder features and,
+    given ``looks`` (``Colorizer.look_logits`` of the photo without hints),
+    from the decoder output the result was mixed from: the step then costs no
+    network pass at all.
     """
     if prepared.context is None:
         return None
-    results = colorizer.colorize_shares(prepared, LOOK_SHARES, max_side=channels.PREVIEW_MAX_SIDE)
+    results = colorizer.colorize_shares(prepared, LOOK_SHARES, max_side=channels.PREVIEW_MAX_SIDE, looks=looks)
     return tuple(channels.shrink_planes(result.l, result.ab)[1] for result in results)
 
 
