@@ -251,7 +251,7 @@ class Colorizer:
         self,
         prepared: PreparedPhoto,
         looks: Looks,
-        context_share: float | None,
+        context_share: float | None = None,
     ) -> torch.Tensor:
         """``look_logits``' output decoded to ab (1, 2, h/4, w/4), the coarser look at ``context_share`` (None: the weights')."""
         model = self.model
