@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 import torch
 import torch.nn.functional as F
 
 from photo_crops import lab_crops
 from huerevive.metrics import lpips_network
-from training.adversarial import FeatureCritic, PatchCritic, colorizer_adv_loss, critic_loss
+from training.adversarial import FeatureCritic, PatchCritic, adversarial_step, colorizer_adv_loss, critic_loss
 
 
 def test_critic_scores_one_value_per_patch() -> None:
@@ -86,3 +87,26 @@ def test_colorizer_side_of_the_feature_critic_moves_the_colour_only(photos_dir: 
     # Afterwards the heads train again and the trunk stays fixed.
     assert all(p.requires_grad for p in critic.heads.parameters())
     assert not any(p.requires_grad for p in critic.trunk.parameters())
+
+
+@pytest.mark.parametrize("kind", ["patch", "features"])
+def test_one_adversarial_step_trains_the_critic_then_scores_the_colour_for_the_colorizer(photos_dir: Path, kind: str) -> None:
+    torch.manual_seed(0)
+    lab = lab_crops(photos_dir, count=4, size=64)
+    real_ab = F.avg_pool2d(lab[:, 1:], 4)
+    l_chan = lab[:, :1] if kind == "features" else F.avg_pool2d(lab[:, :1], 4)
+    critic = FeatureCritic(width=8) if kind == "features" else PatchCritic(width=8)
+    opt = torch.optim.Adam([p for p in critic.parameters() if p.requires_grad], lr=1e-3, betas=(0.5, 0.999))
+    fake = (real_ab * 0.5).requires_grad_(True)  # a duller guess, still attached to the "colorizer"
+    before = {k: v.clone() for k, v in critic.state_dict().items()}
+    wanted_d = critic_loss(critic, l_chan, real_ab, fake.detach())
+    d_loss, g_loss = adversarial_step(critic, opt, l_chan, real_ab, fake)
+    # The critic's loss is the one before its update; the colorizer's is on the updated critic (to the
+    # tolerance of spectral normalisation, whose power iteration refines itself on every pass in training).
+    torch.testing.assert_close(d_loss, wanted_d, rtol=1e-3, atol=0)
+    assert not d_loss.requires_grad
+    torch.testing.assert_close(g_loss, colorizer_adv_loss(critic, l_chan, fake), rtol=1e-3, atol=1e-5)
+    moved = [k for k, v in critic.state_dict().items() if v.is_floating_point() and not torch.equal(v, before[k])]
+    assert moved and not any(k.startswith("trunk.") for k in moved)
+    g_loss.backward()
+    assert fake.grad is not None and fake.grad.abs().sum() > 0

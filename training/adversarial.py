@@ -63,9 +63,17 @@ class PatchCritic(nn.Module):
             conv(2 * width, 1, 3, 1),
         )
 
+    def view(self, l_chan: torch.Tensor, ab: torch.Tensor) -> tuple[torch.Tensor, ...]:
+        """What the critic looks at: (L, ab) scaled to order 1, at the network's output size."""
+        return (_as_input(l_chan, ab),)
+
+    def judge(self, view: tuple[torch.Tensor, ...]) -> torch.Tensor:
+        """``view``'s scores, (B, 1, h/4, w/4)."""
+        return self.body(view[0])
+
     def forward(self, l_chan: torch.Tensor, ab: torch.Tensor) -> torch.Tensor:
         """(B, 1, h, w) lightness and (B, 2, h, w) ab -> (B, 1, h/4, w/4) scores."""
-        return self.body(_as_input(l_chan, ab))
+        return self.judge(self.view(l_chan, ab))
 
 
 FEATURE_LAYERS = ("relu1", "relu2", "relu5")  # AlexNet stages: local colour (1/4 size), textures (1/8), objects (1/16)
@@ -104,10 +112,18 @@ class FeatureCritic(nn.Module):
         self.trunk.eval()  # fixed features: never in training mode
         return self
 
+    def view(self, l_chan: torch.Tensor, ab: torch.Tensor) -> tuple[torch.Tensor, ...]:
+        """What the critic looks at: the trunk's features of the colour photo, one map per stage it judges."""
+        feats = self.trunk(self.scale(shown_rgb(l_chan, ab) * 2 - 1))
+        return tuple(getattr(feats, name) for name in FEATURE_LAYERS)
+
+    def judge(self, view: tuple[torch.Tensor, ...]) -> list[torch.Tensor]:
+        """``view``'s score maps, one (B, 1, h_i, w_i) per stage."""
+        return [self.heads[name](feats) for name, feats in zip(FEATURE_LAYERS, view, strict=True)]
+
     def forward(self, l_chan: torch.Tensor, ab: torch.Tensor) -> list[torch.Tensor]:
         """(B, 1, H, W) lightness and (B, 2, h, w) ab -> a list of (B, 1, h_i, w_i) score maps, one per stage."""
-        feats = self.trunk(self.scale(shown_rgb(l_chan, ab) * 2 - 1))
-        return [self.heads[name](getattr(feats, name)) for name in FEATURE_LAYERS]
+        return self.judge(self.view(l_chan, ab))
 
 
 def _per_map(scores: torch.Tensor | list[torch.Tensor], loss) -> torch.Tensor:
@@ -116,11 +132,26 @@ def _per_map(scores: torch.Tensor | list[torch.Tensor], loss) -> torch.Tensor:
     return torch.stack([loss(m).mean() for m in maps]).mean()
 
 
+def _hinge(critic: nn.Module, real_view: tuple[torch.Tensor, ...], fake_view: tuple[torch.Tensor, ...]) -> torch.Tensor:
+    real = _per_map(critic.judge(real_view), lambda m: F.relu(1.0 - m))
+    fake = _per_map(critic.judge(fake_view), lambda m: F.relu(1.0 + m))
+    return real + fake
+
+
+def _colorizer_side(critic: nn.Module, fake_view: tuple[torch.Tensor, ...]) -> torch.Tensor:
+    params = list(critic.parameters())
+    trainable = [p.requires_grad for p in params]  # a FeatureCritic's trunk stays fixed afterwards too
+    critic.requires_grad_(False)
+    try:
+        return _per_map(critic.judge(fake_view), torch.neg)
+    finally:
+        for p, flag in zip(params, trainable):
+            p.requires_grad_(flag)
+
+
 def critic_loss(critic: nn.Module, l_chan: torch.Tensor, real_ab: torch.Tensor, fake_ab: torch.Tensor) -> torch.Tensor:
     """Hinge loss of the critic; ``fake_ab`` should be detached from the colorizer."""
-    real = _per_map(critic(l_chan, real_ab), lambda m: F.relu(1.0 - m))
-    fake = _per_map(critic(l_chan, fake_ab), lambda m: F.relu(1.0 + m))
-    return real + fake
+    return _hinge(critic, critic.view(l_chan, real_ab), critic.view(l_chan, fake_ab))
 
 
 def colorizer_adv_loss(critic: nn.Module, l_chan: torch.Tensor, fake_ab: torch.Tensor) -> torch.Tensor:
@@ -129,11 +160,23 @@ def colorizer_adv_loss(critic: nn.Module, l_chan: torch.Tensor, fake_ab: torch.T
     The critic's own weights get no gradient from this (they are switched
     off for the call), so the backward pass costs only the colorizer's part.
     """
-    params = list(critic.parameters())
-    trainable = [p.requires_grad for p in params]  # a FeatureCritic's trunk stays fixed afterwards too
-    critic.requires_grad_(False)
-    try:
-        return _per_map(critic(l_chan, fake_ab), torch.neg)
-    finally:
-        for p, flag in zip(params, trainable):
-            p.requires_grad_(flag)
+    return _colorizer_side(critic, critic.view(l_chan, fake_ab))
+
+
+def adversarial_step(
+    critic: nn.Module, critic_opt: torch.optim.Optimizer, l_chan: torch.Tensor, real_ab: torch.Tensor, fake_ab: torch.Tensor
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """One training step of the critic, then the colorizer's side of the game on the updated critic.
+
+    Returns (the critic's hinge loss, detached; the colorizer's adversarial
+    loss, with its graph to ``fake_ab``). The critic's view of the colorizer's
+    colour is computed once for both (for a FeatureCritic, an AlexNet pass).
+    """
+    fake_view = critic.view(l_chan, fake_ab)
+    with torch.no_grad():
+        real_view = critic.view(l_chan, real_ab)
+    d_loss = _hinge(critic, real_view, tuple(v.detach() for v in fake_view))
+    critic_opt.zero_grad(set_to_none=True)
+    d_loss.backward()
+    critic_opt.step()
+    return d_loss.detach(), _colorizer_side(critic, fake_view)

@@ -33,7 +33,7 @@ from huerevive.color import lab_batch_to_rgb
 from huerevive.model_loading import make_checkpoint, model_from_checkpoint, read_checkpoint, write_checkpoint
 from huerevive.network import ColorNet, NetConfig
 from huerevive.progress import format_seconds
-from training.adversarial import FeatureCritic, PatchCritic, colorizer_adv_loss, critic_loss
+from training.adversarial import FeatureCritic, PatchCritic, adversarial_step
 from training.perceptual import PerceptualLoss
 from training.record import training_record
 from training.vividness import vividness_loss
@@ -113,7 +113,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--target-saturation", type=float, default=1.0,
                    help="scale the training photos' chroma by this before encoding the targets (mildly >1 fights dullness)")
     p.add_argument("--adv-weight", type=float, default=0.0,
-                   help="weight of a PatchGAN critic's loss next to the cross-entropy (0: no critic); for a short fine-tune")
+                   help="weight of a critic's loss (--critic) next to the cross-entropy (0: no critic); for a short fine-tune")
     p.add_argument("--adv-lr", type=float, default=2e-4, help="the critic's learning rate")
     p.add_argument("--critic", choices=("patch", "features"), default="patch",
                    help="with --adv-weight: patch = a small PatchGAN on (L, ab) trained from nothing; "
@@ -379,11 +379,7 @@ def main(argv: list[str] | None = None) -> int:
         if critic is not None:
             # The feature critic looks at the photo at crop size, the patch critic at the network's output size.
             l_critic = lab[:, :1] if args.critic == "features" else l_small
-            d_loss = critic_loss(critic, l_critic, target_ab, shown_ab.detach())
-            critic_opt.zero_grad(set_to_none=True)
-            d_loss.backward()
-            critic_opt.step()
-            g_loss = colorizer_adv_loss(critic, l_critic, shown_ab)
+            d_loss, g_loss = adversarial_step(critic, critic_opt, l_critic, target_ab, shown_ab)
             loss = loss + args.adv_weight * g_loss
             loss_note = f" (critic {d_loss.item():.3f}, adv {g_loss.item():.3f})"
         if perceptual is not None:
