@@ -13,6 +13,18 @@ from huerevive.metrics import lpips_network
 from training.adversarial import FeatureCritic, PatchCritic, adversarial_step, colorizer_adv_loss, critic_loss
 
 
+def _train_critic(critic, l_chan: torch.Tensor, real_ab: torch.Tensor, fake_ab: torch.Tensor, steps: int) -> tuple[float, float]:
+    """The critic's hinge loss before and after ``steps`` steps of telling ``real_ab`` from ``fake_ab``."""
+    opt = torch.optim.Adam([p for p in critic.parameters() if p.requires_grad], lr=1e-3, betas=(0.5, 0.999))
+    start = critic_loss(critic, l_chan, real_ab, fake_ab).item()
+    for _ in range(steps):
+        loss = critic_loss(critic, l_chan, real_ab, fake_ab)
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+    return start, critic_loss(critic, l_chan, real_ab, fake_ab).item()
+
+
 def test_critic_scores_one_value_per_patch() -> None:
     critic = PatchCritic(width=8)
     scores = critic(torch.full((2, 1, 56, 40), 50.0), torch.zeros(2, 2, 56, 40))
@@ -25,14 +37,7 @@ def test_critic_learns_to_tell_real_colour_from_gray(photos_dir: Path) -> None:
     l_chan, real_ab = lab[:, :1], lab[:, 1:]
     gray_ab = torch.zeros_like(real_ab)
     critic = PatchCritic(width=16)
-    opt = torch.optim.Adam(critic.parameters(), lr=1e-3, betas=(0.5, 0.999))
-    start = critic_loss(critic, l_chan, real_ab, gray_ab).item()
-    for _ in range(60):
-        loss = critic_loss(critic, l_chan, real_ab, gray_ab)
-        opt.zero_grad()
-        loss.backward()
-        opt.step()
-    end = critic_loss(critic, l_chan, real_ab, gray_ab).item()
+    start, end = _train_critic(critic, l_chan, real_ab, gray_ab, steps=60)
     # Hinge loss 2 is a critic that cannot tell; it must have learnt most of the way.
     assert start > 1.8 and end < 1.0
     assert critic(l_chan, real_ab).mean() > critic(l_chan, gray_ab).mean()
@@ -62,14 +67,7 @@ def test_feature_critic_learns_to_tell_real_colour_from_gray_and_keeps_its_trunk
     gray_ab = torch.zeros_like(real_ab)
     critic = FeatureCritic(width=16)
     trunk_before = {k: v.clone() for k, v in critic.trunk.state_dict().items()}
-    opt = torch.optim.Adam([p for p in critic.parameters() if p.requires_grad], lr=1e-3, betas=(0.5, 0.999))
-    start = critic_loss(critic, l_chan, real_ab, gray_ab).item()
-    for _ in range(15):
-        loss = critic_loss(critic, l_chan, real_ab, gray_ab)
-        opt.zero_grad()
-        loss.backward()
-        opt.step()
-    end = critic_loss(critic, l_chan, real_ab, gray_ab).item()
+    start, end = _train_critic(critic, l_chan, real_ab, gray_ab, steps=15)
     # Pretrained features: far fewer steps than the patch critic needs to get most of the way.
     assert start > 1.8 and end < 1.0
     assert all(torch.equal(v, trunk_before[k]) for k, v in critic.trunk.state_dict().items())
