@@ -12,7 +12,7 @@ from huerevive import metrics
 from huerevive.image_input import LoadedImage, load_image
 from huerevive.pipeline import Colorizer
 from training.evaluate import configured_model, find_photos, grayscale_of
-from training.tune_decoding import main, setting_name, spread
+from training.tune_decoding import main, setting_name, spread, truth_name, truth_saturation
 
 
 def test_setting_names_show_the_mode_only_where_it_pools() -> None:
@@ -38,6 +38,44 @@ def test_saturation_outside_the_pipelines_range_is_refused(tmp_path: Path, capsy
     assert main(argv) == 2
     assert "--saturations must be from 0 to 2 (the pipeline's range)" in capsys.readouterr().err
     assert not (tmp_path / "tune.json").exists()
+
+
+def test_truth_saturation_brings_the_colourfulness_to_the_truths_within_the_pipelines_range() -> None:
+    assert truth_saturation(30.0, 45.0, 1.0) == pytest.approx(1.5)
+    assert truth_saturation(30.0, 15.0, 1.0) == pytest.approx(0.5)
+    assert truth_saturation(20.0, 45.0, 0.5) == pytest.approx(1.5)  # halfway on a log scale
+    assert truth_saturation(10.0, 80.0, 1.0) == 2.0  # the pipeline's most
+    assert truth_saturation(0.0, 40.0, 1.0) == 1.0  # gray stays gray whatever the scale
+    assert truth_name("T=0.8 r=0 eps=50", 0.5) == "T=0.8 r=0 eps=50 truth-sat^0.5"
+
+
+@pytest.mark.parametrize("powers", ["0", "1.5", "-1"])
+def test_truth_powers_outside_zero_to_one_are_refused(tmp_path: Path, capsys: pytest.CaptureFixture, powers: str) -> None:
+    argv = ["--data", str(tmp_path / "nowhere"), "--truth-powers", powers, "--out", str(tmp_path)]
+    assert main(argv) == 2
+    assert "--truth-powers must be above 0 and at most 1" in capsys.readouterr().err
+    assert not (tmp_path / "tune.json").exists()
+
+
+@pytest.mark.slow
+def test_truth_rows_take_each_photo_to_its_truths_colourfulness(photos_dir: Path, tmp_path: Path,
+                                                                colorizer: Colorizer) -> None:
+    val = photos_dir / "val"
+    temperature = colorizer.model.config.temperature
+    argv = ["--data", str(val), "--max-images", "3", "--temperatures", f"{temperature:g}", "--radii", "0",
+            "--saturations", "1,1.3", "--truth-powers", "1,0.5", "--out", str(tmp_path)]
+    assert main(argv) == 0
+    summary = json.loads((tmp_path / "tune.json").read_text(encoding="utf-8"))["sets"][str(val)]["summary"]
+    plain = setting_name(temperature, 0, 50.0, "mixture")
+    full, half = truth_name(plain, 1.0), truth_name(plain, 0.5)
+    # Only the saturation-1 setting gets truth rows: the others already scale the colour.
+    assert list(summary) == ["grayscale", plain, full, half, setting_name(temperature, 0, 50.0, "mixture", 1.3), "truth"]
+    truth, ours = summary["truth"]["colourfulness"], summary[plain]["colourfulness"]
+    assert abs(ours - truth) > 5.0  # these photos' decoded colour is not already the truth's amount
+    # Scaling the chroma scales colourfulness about linearly (sRGB clipping aside): the full row lands near the
+    # truth's, the half row between.
+    assert summary[full]["colourfulness"] == pytest.approx(truth, rel=0.15)
+    assert min(ours, truth) < summary[half]["colourfulness"] < max(ours, truth)
 
 
 @pytest.mark.slow

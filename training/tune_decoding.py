@@ -9,6 +9,9 @@ PSNR, LPIPS, AuC, colourfulness, FID against the truth set, with the
 grayscale baseline beside them. ``--saturations`` also scores the pipeline's
 own saturation control (chroma scaled after decoding, as the site's slider):
 is the colour the decoding gives too much, or too little, for these scores?
+``--truth-powers`` scores what no pipeline can do, as a bound: each photo's
+saturation set from its truth's colourfulness (``truth_saturation``), the most
+a judge of how vivid each photo was could give the decoded colour.
 Writes OUT/tune.json and OUT/tune.md.
 Weights that ship flip averaging or a coarser second look are decoded with them, as the pipeline does.
 """
@@ -20,6 +23,7 @@ import itertools
 import json
 import shlex
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
@@ -65,6 +69,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--eps", default="50", help="region pooling edge thresholds (L units squared)")
     p.add_argument("--modes", default="mixture", help=f"region pooling modes, from {','.join(POOL_MODES)}")
     p.add_argument("--saturations", default="1", help="chroma scales applied after decoding (the pipeline's saturation)")
+    p.add_argument("--truth-powers", default="",
+                   help="also score each saturation-1 setting with every photo's saturation set from its truth's "
+                        "colourfulness, to these powers (1: the truth's colourfulness; 0.5: halfway); a bound, not a setting")
     p.add_argument("--out", default="eval-out/tune")
     p.add_argument("--threads", type=int, default=0)
     return p.parse_args(argv)
@@ -77,6 +84,19 @@ def spread(photos: list[Path], count: int) -> list[Path]:
     return [photos[i] for i in np.linspace(0, len(photos) - 1, count).round().astype(int)]
 
 
+def truth_saturation(ours: float, truth: float, power: float) -> float:
+    """The saturation that brings a photo's colourfulness ``ours`` to ``truth`` (power 1; 0.5: halfway on a log
+    scale), within the pipeline's range; colourfulness scales about linearly with the chroma."""
+    if ours <= 0.0:
+        return 1.0  # a gray decoding: no scale gives it colour
+    return float(np.clip((truth / ours) ** power, 0.0, MAX_SATURATION))
+
+
+def truth_name(setting: str, power: float) -> str:
+    """The row label of ``setting`` with each photo's saturation from its truth's colourfulness to ``power``."""
+    return f"{setting} truth-sat^{power:g}"
+
+
 def setting_name(temperature: float, radius: int, eps: float, mode: str, saturation: float = 1.0) -> str:
     """A setting's row label, e.g. ``T=0.8 r=4 eps=50 consensus sat=1.2`` (pooling's mode only when it pools,
     the saturation only when it is not 1)."""
@@ -85,8 +105,10 @@ def setting_name(temperature: float, radius: int, eps: float, mode: str, saturat
 
 
 @torch.inference_mode()
-def score_settings(colorizer: Colorizer, photos: list[Path], settings: list[tuple[float, int, float, str, float]]) -> dict:
-    """Mean PSNR/LPIPS/AuC/colourfulness and FID per setting (and for gray) over ``photos``."""
+def score_settings(colorizer: Colorizer, photos: list[Path], settings: list[tuple[float, int, float, str, float]],
+                   truth_powers: Sequence[float] = ()) -> dict:
+    """Mean PSNR/LPIPS/AuC/colourfulness and FID per setting (and for gray) over ``photos``; each setting at
+    saturation 1 also with the per-photo saturation ``truth_saturation`` for each of ``truth_powers``."""
     rows: dict[str, list[dict]] = {}
     feats: dict[str, list[np.ndarray]] = {}
     model = colorizer.model
@@ -97,12 +119,18 @@ def score_settings(colorizer: Colorizer, photos: list[Path], settings: list[tupl
         prepared = colorizer.prepare(LoadedImage(gray, None, path.name))
         logits, mirrored, context = colorizer.look_logits(prepared)  # every look the weights ship, as the pipeline
         outputs = {"grayscale": gray}
+        truth_colour = metrics.colourfulness(original)
         for temperature, radius, eps, mode, saturation in settings:
             ab = decode_ab(logits, model.bin_centres, temperature, prepared.l_small, radius, eps, mirrored, mode, context,
                            model.config.context_share)
             # The pipeline's own last step: upsampled guided by L, the saturation control, joined with L.
-            outputs[setting_name(temperature, radius, eps, mode, saturation)] = colorizer.finish(prepared, ab,
-                                                                                                 saturation).rgb
+            name = setting_name(temperature, radius, eps, mode, saturation)
+            outputs[name] = colorizer.finish(prepared, ab, saturation).rgb
+            if saturation == 1.0 and truth_powers:
+                ours_colour = metrics.colourfulness(outputs[name])
+                for power in truth_powers:
+                    outputs[truth_name(name, power)] = colorizer.finish(
+                        prepared, ab, truth_saturation(ours_colour, truth_colour, power)).rgb
         names = list(outputs)
         inception = metrics.inception_features([outputs[n] for n in names] + [original])
         feats.setdefault("truth", []).append(inception[-1])
@@ -117,7 +145,7 @@ def score_settings(colorizer: Colorizer, photos: list[Path], settings: list[tupl
                 }
             )
             feats.setdefault(name, []).append(feat)
-        rows.setdefault("truth", []).append({"colourfulness": metrics.colourfulness(original)})
+        rows.setdefault("truth", []).append({"colourfulness": truth_colour})
         bar.update(1, path.name)
     summary = {}
     for name, items in rows.items():
@@ -139,6 +167,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: --saturations must be from 0 to {MAX_SATURATION:g} (the pipeline's range), got {args.saturations!r}",
               file=sys.stderr)
         return 2
+    truth_powers = parse_floats(args.truth_powers)
+    if any(not 0.0 < v <= 1.0 for v in truth_powers):
+        print(f"error: --truth-powers must be above 0 and at most 1, got {args.truth_powers!r}", file=sys.stderr)
+        return 2
     colorizer = setup_colorizer(args)
     radii = [int(r) for r in parse_floats(args.radii)]
     settings = list(itertools.product(parse_floats(args.temperatures), radii, parse_floats(args.eps), modes,
@@ -150,7 +182,7 @@ def main(argv: list[str] | None = None) -> int:
     lines = ["# Decoding settings on held-out photos", "", "```", report["command"], "```"]
     for data in map(Path, args.data):
         photos = spread(find_photos(data), args.max_images)
-        summary = score_settings(colorizer, photos, settings)
+        summary = score_settings(colorizer, photos, settings, truth_powers)
         report["sets"][str(data)] = {"images": len(photos), "summary": summary}
         gray = summary["grayscale"]
         lines += ["", f"## {data} ({len(photos)} photos)", "", "| setting | PSNR | LPIPS | AuC | FID (x gray) | colourfulness |", "|---|---|---|---|---|---|"]
