@@ -51,8 +51,10 @@ def _f(t: torch.Tensor) -> torch.Tensor:
 
 
 def _f_inv(t: torch.Tensor) -> torch.Tensor:
-    # t * t * t, not t ** 3: a generic power is several times slower per sample.
-    return torch.where(t > 0.2068966, t * t * t, (t - 16.0 / 116.0) * (1.0 / _KAPPA))
+    # t * t * t, not t ** 3: a generic power is several times slower per sample. In place where a
+    # temporary is ours: a fresh buffer costs a 12-megapixel photo more than the arithmetic.
+    cube = (t * t).mul_(t)
+    return torch.where(t > 0.2068966, cube, torch.sub(t, 16.0 / 116.0).mul_(1.0 / _KAPPA))
 
 
 def rgb_to_lab(rgb: torch.Tensor) -> torch.Tensor:
@@ -130,8 +132,6 @@ def lab_batch_to_rgb(lab: torch.Tensor, keep_lightness: bool = True) -> torch.Te
 # float path and scikit-image.
 
 _Y_LEVELS = 65536  # luminance steps of the Y -> L table: < 0.015 L apart
-TABLE_L_LEVELS = 256  # L steps of the Lab -> RGB table: 100/255 apart
-TABLE_AB_RANGE = 110  # a and b from -110 to 110 in steps of 1
 
 
 @functools.lru_cache(maxsize=1)
@@ -148,24 +148,6 @@ def _encode_table() -> np.ndarray:
     """Linear light in 65536 steps -> sRGB uint8 (steps < 0.06 of an 8-bit level apart)."""
     lin = torch.arange(_Y_LEVELS, dtype=torch.float64) / (_Y_LEVELS - 1)
     return (linear_to_srgb(lin) * 255.0).round().numpy().astype(np.uint8)
-
-
-@functools.lru_cache(maxsize=1)
-def _lab_table() -> np.ndarray:
-    """uint8 RGB (plus a pad byte) for every (L level, a, b): shape (256 * 221 * 221, 4).
-
-    Built once per process (about a second): the same maths as ``lab_to_rgb``
-    with the transfer curve read from a table.
-    """
-    n_ab = 2 * TABLE_AB_RANGE + 1
-    light = torch.arange(TABLE_L_LEVELS, dtype=torch.float32) * (100.0 / (TABLE_L_LEVELS - 1))
-    ab = torch.arange(-TABLE_AB_RANGE, TABLE_AB_RANGE + 1, dtype=torch.float32)
-    lab = torch.stack(torch.meshgrid(light, ab, ab, indexing="ij")).reshape(3, -1)
-    lin = desaturate_into_gamut(lab_to_linear_rgb(lab), _luminance_from_l(lab[0]))
-    idx = lin.mul_(_Y_LEVELS - 1).add_(0.5).to(torch.int32).T.contiguous().numpy()
-    table = np.zeros((idx.shape[0], 4), dtype=np.uint8)
-    table[:, :3] = _encode_table()[idx]
-    return table
 
 
 def rgb_u8_to_l(rgb: np.ndarray) -> torch.Tensor:
@@ -207,6 +189,10 @@ def lab_to_rgb_u8(l_chan: torch.Tensor, ab: torch.Tensor, rows: int = 256) -> np
         bad = ((top_c > 1.0) | (bottom_c < 0.0)).nonzero().squeeze(1)
         if bad.numel():
             flat[:, bad] = desaturate_into_gamut(flat[:, bad], y.view(-1)[bad])
-        idx = flat.clamp_(0.0, 1.0).mul_(_Y_LEVELS - 1).add_(0.5).to(torch.int32)
-        out[top : top + rows] = encode[idx.numpy()].T.reshape(-1, width, 3)
+        idx = flat.clamp_(0.0, 1.0).mul_(_Y_LEVELS - 1).add_(0.5).to(torch.int32).numpy()
+        band = out[top : top + rows]
+        for channel in range(3):
+            # Straight into the interleaved output, no (3, N) -> (N, 3) copy; "clip" skips the bounds
+            # check (the indices are in range by construction) and lets numpy write unbuffered.
+            np.take(encode, idx[channel].reshape(band.shape[:2]), out=band[..., channel], mode="clip")
     return out

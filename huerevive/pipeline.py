@@ -96,7 +96,7 @@ def guided_upsample(ab_small: torch.Tensor, l_small: torch.Tensor, l_full: torch
     size = l_full.shape[-2:]
     coef_a = F.interpolate(_box(coef_a, GUIDE_RADIUS), size=size, mode="bilinear", align_corners=False)
     coef_b = F.interpolate(_box(coef_b, GUIDE_RADIUS), size=size, mode="bilinear", align_corners=False)
-    return coef_a * l_full + coef_b
+    return coef_a.mul_(l_full).add_(coef_b)  # in place: two fewer full-size buffers, the same sums
 
 
 # The network's logits for every look the weights ship (``Colorizer.look_logits``): the working size, its
@@ -321,7 +321,9 @@ class Colorizer:
         start = time.perf_counter() if start is None else start
         sat = _check_saturation(saturation)
         l_out = _display_l(prepared.l_full, max_side)
-        ab_out = guided_upsample(ab_small, prepared.l_small, l_out).mul_(sat)
+        ab_out = guided_upsample(ab_small, prepared.l_small, l_out)
+        if sat != 1.0:  # a full-size pass the usual case does not need
+            ab_out.mul_(sat)
         rgb = lab_to_rgb_u8(l_out[0, 0], ab_out[0])
         full = l_out is prepared.l_full
         return ColorizeResult(

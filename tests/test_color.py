@@ -102,20 +102,20 @@ def test_fast_l_from_uint8_matches_skimage(all_colours: np.ndarray) -> None:
     assert np.abs(rgb_u8_to_l(gray).numpy() - skcolor.rgb2lab(gray)[..., 0]).max() < 0.02
 
 
-def test_fast_lab_table_reproduces_real_colours_within_one_level(all_colours: np.ndarray) -> None:
-    """Colours that exist in sRGB survive the table round trip to within one 8-bit level (L kept)."""
+def test_fast_lab_to_rgb_reproduces_real_colours_within_one_level(all_colours: np.ndarray) -> None:
+    """Colours that exist in sRGB survive the round trip through the fast path to within one 8-bit level (L kept)."""
     from huerevive.color import lab_to_rgb_u8
 
     lab = torch.from_numpy(skcolor.rgb2lab(all_colours)).permute(2, 0, 1).float()
     out = lab_to_rgb_u8(lab[0], lab[1:])
-    # The table quantises L to 256 levels and a, b to whole units.
+    # The transfer curve is read from a table of 65536 linear-light steps.
     diff = np.abs(out.astype(int) - all_colours.astype(int))
     assert np.percentile(diff, 99) <= 1
     assert diff.max() <= 4
     assert np.abs(skcolor.rgb2lab(out)[..., 0] - lab[0].numpy()).max() < 1.0
 
 
-def test_fast_lab_table_keeps_lightness_of_impossible_colours() -> None:
+def test_fast_lab_to_rgb_keeps_lightness_of_impossible_colours() -> None:
     from huerevive.color import lab_to_rgb_u8
 
     gen = torch.Generator().manual_seed(1)
