@@ -116,6 +116,48 @@ def test_train_resume_and_export(small_train_set: Path, tmp_path: Path) -> None:
     assert all(torch.equal(a, b) for a, b in zip(reexported.state_dict().values(), exported.state_dict().values()))
 
 
+def test_moving_average_of_the_weights_is_kept_resumed_and_exported(small_train_set: Path, tmp_path: Path) -> None:
+    out, decay = tmp_path / "ema", 0.5
+    first = _train("--data", str(small_train_set), "--out", str(out), "--max-steps", "2", "--snapshot-steps", "1",
+                   "--ema-decay", str(decay))
+    assert first.returncode == 0, first.stderr[-3000:]
+    second = _train("--data", str(small_train_set), "--out", str(out), "--resume", "--max-steps", "3", "--snapshot-steps", "1",
+                    "--ema-decay", str(decay), "--export", str(tmp_path / "run_export.pt"))
+    assert second.returncode == 0, second.stderr[-3000:]
+    steps = [torch.load(out / f"step_{n:06d}.pt", weights_only=False)["model"]["state_dict"] for n in (1, 2, 3)]
+    state = torch.load(out / "last.pt", weights_only=False)
+    average = state["ema_model"]["state_dict"]
+    # The first update copies, each later one keeps `decay` of the average; across the resume too.
+    name = "head.weight"
+    expected = decay * (decay * steps[0][name] + (1 - decay) * steps[1][name]) + (1 - decay) * steps[2][name]
+    assert torch.allclose(average[name], expected, atol=1e-6)
+    assert not torch.allclose(average[name], state["model"]["state_dict"][name], atol=1e-6)
+    # Batch-norm statistics are averaged with the weights.
+    stat = "bridge.1.running_mean"
+    assert not torch.equal(average[stat], state["model"]["state_dict"][stat])
+
+    from training.export import main as export_main
+
+    assert export_main([str(out / "last.pt"), str(tmp_path / "avg.pt"), "--ema"]) == 0
+    assert export_main([str(out / "last.pt"), str(tmp_path / "own.pt")]) == 0
+    averaged, own, run_export = (load_model(tmp_path / f, device="cpu") for f in ("avg.pt", "own.pt", "run_export.pt"))
+    assert torch.allclose(averaged.state_dict()[name], expected, atol=1e-6)
+    assert torch.equal(own.state_dict()[name], state["model"]["state_dict"][name])
+    assert torch.equal(run_export.state_dict()[name], averaged.state_dict()[name])  # the run's own export is the average
+    assert averaged.meta["ema_decay"] == run_export.meta["ema_decay"] == decay and own.meta["ema_decay"] == 0.0
+    # A checkpoint without an average, or a package weights file, has none to export.
+    with pytest.raises(SystemExit):
+        export_main([str(tmp_path / "own.pt"), str(tmp_path / "never.pt"), "--ema"])
+    assert not (tmp_path / "never.pt").exists()
+
+
+@pytest.mark.parametrize("value", ["1", "-0.1", "fast"])
+def test_moving_average_decay_outside_zero_to_one_is_refused(value: str, capsys) -> None:
+    with pytest.raises(SystemExit):
+        parse_args(["--ema-decay", value])
+    assert "not a moving-average decay from 0 (off) to below 1" in capsys.readouterr().err
+
+
 def test_distributed_data_parallel_on_cpu(small_train_set: Path, tmp_path: Path) -> None:
     """Two processes with torchrun (gloo backend): the DDP path users need on several GPUs."""
     torchrun = Path(sys.executable).with_name("torchrun")

@@ -28,6 +28,8 @@ def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("checkpoint", help="OUT/last.pt of a training run, or a package weights file to re-export")
     p.add_argument("weights", help="where to write the package weights file")
+    p.add_argument("--ema", action="store_true",
+                   help="export the run's moving average of the weights (a run trained with --ema-decay)")
     p.add_argument("--temperature", type=float, default=None, help="decode temperature to ship (chosen on val)")
     p.add_argument("--working-size", type=int, default=None, help="inference long side to ship (chosen on val)")
     p.add_argument("--region-radius", type=int, default=None, help="region-consistent decoding radius to ship (0: off)")
@@ -50,7 +52,10 @@ def main(argv: list[str] | None = None) -> int:
         p.error(f"--context-share: {problem}")
     state = torch.load(args.checkpoint, map_location="cpu", weights_only=False)
     weights_file = isinstance(state, dict) and state.get("format") == CHECKPOINT_FORMAT
-    model = model_from_checkpoint(state if weights_file else state["model"]).eval()
+    if args.ema and (weights_file or "ema_model" not in state):
+        p.error(f"--ema: {args.checkpoint} holds no moving average (only a training run's checkpoint made with "
+                "--ema-decay does)")
+    model = model_from_checkpoint(state if weights_file else state["ema_model" if args.ema else "model"]).eval()
     if args.temperature is not None:
         model.config.temperature = args.temperature
     if args.working_size is not None:
@@ -82,6 +87,8 @@ def main(argv: list[str] | None = None) -> int:
         "spread": {k: getattr(model.config, f"spread_{k}") for k in ("tau", "sigma", "gamma")},
     }
     meta = reexport_meta(state["meta"], decoding) if weights_file else training_meta(state, decoding)
+    if not weights_file and not args.ema:
+        meta["ema_decay"] = 0.0  # these are the run's own weights, not its moving average
     Path(args.weights).parent.mkdir(parents=True, exist_ok=True)
     write_checkpoint(make_checkpoint(model, meta), Path(args.weights))
     print(f"wrote {args.weights}: {meta}")

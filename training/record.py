@@ -53,5 +53,6 @@ def training_record(
         "vividness_weight": run_args.get("vividness_weight", 0.0),
         "vividness_centred": bool(run_args.get("vividness_centred", False)),
         "target_saturation": run_args.get("target_saturation", 1.0),
+        "ema_decay": run_args.get("ema_decay", 0.0),  # > 0: the weights are the run's moving average
         "pretrained_encoder": not run_args.get("no_pretrained", False),
     }

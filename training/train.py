@@ -27,6 +27,7 @@ import torch
 import torch.distributed as dist
 import torch.nn.functional as F
 from PIL import Image
+from torch.optim.swa_utils import AveragedModel, get_ema_multi_avg_fn
 
 from huerevive.ab_bins import decode_annealed_mean, gamut_bin_centres, rebalance_weights, soft_encode
 from huerevive.color import lab_batch_to_rgb
@@ -69,6 +70,29 @@ def parse_hint_mean(text: str) -> float:
     if not mean >= 1:
         raise argparse.ArgumentTypeError(f"not a mean number of hints of at least 1: {text!r}")
     return mean
+
+
+def parse_ema_decay(text: str) -> float:
+    """'0.995' -> 0.995; 0 is off, 1 would never move."""
+    try:
+        decay = float(text)
+    except ValueError:
+        decay = -1.0
+    if not 0.0 <= decay < 1.0:
+        raise argparse.ArgumentTypeError(f"not a moving-average decay from 0 (off) to below 1: {text!r}")
+    return decay
+
+
+def moving_average(model: ColorNet, decay: float, saved: dict | None = None) -> AveragedModel:
+    """An exponential moving average of ``model``'s weights and batch-norm statistics, updated after each step.
+
+    ``saved``: the average as a checkpoint wrote it (``make_checkpoint``), to continue it on ``--resume``.
+    """
+    ema = AveragedModel(model, multi_avg_fn=get_ema_multi_avg_fn(decay), use_buffers=True)
+    if saved is not None:
+        ema.module.load_state_dict(model_from_checkpoint(saved, add_hint_branch=model.hints is not None).state_dict())
+        ema.n_averaged.fill_(1)  # not 0: the next update averages instead of copying
+    return ema
 
 
 def parse_share(text: str) -> tuple[str, float]:
@@ -131,6 +155,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--threads", type=int, default=0, help="CPU threads (0: all cores)")
     p.add_argument("--holdout", default=str(HOLDOUT_FILE), help="file of photo stems never to train on")
+    p.add_argument("--ema-decay", type=parse_ema_decay, default=0.0,
+                   help="also keep an exponential moving average of the weights, this much of the old average kept "
+                        "per step (0.995: about the last 200 steps; 0: off); the run's export is the average")
     p.add_argument("--export", default=None, help="write the package's weights file here at the end")
     return p.parse_args(argv)
 
@@ -321,6 +348,9 @@ def main(argv: list[str] | None = None) -> int:
             critic.load_state_dict(state["critic"])
             critic_opt.load_state_dict(state["critic_optimizer"])
     perceptual = PerceptualLoss().to(run.device) if args.perceptual_weight > 0 else None
+    ema = None
+    if args.ema_decay > 0:
+        ema = moving_average(model, args.ema_decay, state.get("ema_model") if state is not None else None)
     net = torch.nn.parallel.DistributedDataParallel(model) if run.distributed else model
     centres_dev = model.bin_centres
 
@@ -347,6 +377,7 @@ def main(argv: list[str] | None = None) -> int:
                 "args": vars(args),
                 "init_version": init_version,
                 **({"critic": critic.state_dict(), "critic_optimizer": critic_opt.state_dict()} if critic else {}),
+                **({"ema_model": make_checkpoint(ema.module, meta)} if ema is not None else {}),
             },
             ckpt_path,
         )
@@ -393,6 +424,8 @@ def main(argv: list[str] | None = None) -> int:
         opt.zero_grad(set_to_none=True)
         loss.backward()
         opt.step()
+        if ema is not None:
+            ema.update_parameters(model)
         step += 1
         epoch_loss += loss.item()
         epoch_steps += 1
@@ -429,7 +462,8 @@ def main(argv: list[str] | None = None) -> int:
 
     save(final=True)
     if args.export and run.main:
-        export(model, args, step, epoch, total_seconds + time.monotonic() - start, photos, init_version)
+        export(ema.module if ema is not None else model, args, step, epoch, total_seconds + time.monotonic() - start,
+               photos, init_version)
         run.log(out, f"exported weights to {args.export}")
     if run.distributed:
         dist.destroy_process_group()
