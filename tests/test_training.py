@@ -145,7 +145,7 @@ def test_moving_average_of_the_weights_is_kept_resumed_and_exported(small_train_
     assert torch.equal(own.state_dict()[name], state["model"]["state_dict"][name])
     assert torch.equal(run_export.state_dict()[name], averaged.state_dict()[name])  # the run's own export is the average
     assert averaged.meta["ema_decay"] == run_export.meta["ema_decay"] == decay and own.meta["ema_decay"] == 0.0
-    # A checkpoint without an average, or a package weights file, has none to export.
+    # A package weights file holds no average to export.
     with pytest.raises(SystemExit):
         export_main([str(tmp_path / "own.pt"), str(tmp_path / "never.pt"), "--ema"])
     assert not (tmp_path / "never.pt").exists()
