@@ -121,9 +121,11 @@ def test_moving_average_of_the_weights_is_kept_resumed_and_exported(small_train_
     first = _train("--data", str(small_train_set), "--out", str(out), "--max-steps", "2", "--snapshot-steps", "1",
                    "--ema-decay", str(decay))
     assert first.returncode == 0, first.stderr[-3000:]
+    # Resumed without --ema-decay: the run keeps its average going, as it had it.
     second = _train("--data", str(small_train_set), "--out", str(out), "--resume", "--max-steps", "3", "--snapshot-steps", "1",
-                    "--ema-decay", str(decay), "--export", str(tmp_path / "run_export.pt"))
+                    "--export", str(tmp_path / "run_export.pt"))
     assert second.returncode == 0, second.stderr[-3000:]
+    assert f"moving average of the weights at {decay:g} per step (continued)" in (out / "train.log").read_text()
     steps = [torch.load(out / f"step_{n:06d}.pt", weights_only=False)["model"]["state_dict"] for n in (1, 2, 3)]
     state = torch.load(out / "last.pt", weights_only=False)
     average = state["ema_model"]["state_dict"]

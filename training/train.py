@@ -155,9 +155,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--threads", type=int, default=0, help="CPU threads (0: all cores)")
     p.add_argument("--holdout", default=str(HOLDOUT_FILE), help="file of photo stems never to train on")
-    p.add_argument("--ema-decay", type=parse_ema_decay, default=0.0,
+    p.add_argument("--ema-decay", type=parse_ema_decay, default=None,
                    help="also keep an exponential moving average of the weights, this much of the old average kept "
-                        "per step (0.995: about the last 200 steps; 0: off); the run's export is the average")
+                        "per step (0.995: about the last 200 steps; 0: off, the default; with --resume: as the run "
+                        "had it); the run's export is the average")
     p.add_argument("--export", default=None, help="write the package's weights file here at the end")
     return p.parse_args(argv)
 
@@ -349,8 +350,12 @@ def main(argv: list[str] | None = None) -> int:
             critic_opt.load_state_dict(state["critic_optimizer"])
     perceptual = PerceptualLoss().to(run.device) if args.perceptual_weight > 0 else None
     ema = None
+    if args.ema_decay is None:  # a resumed run keeps its average going unless told otherwise
+        args.ema_decay = (state.get("args", {}).get("ema_decay") or 0.0) if state is not None else 0.0
     if args.ema_decay > 0:
         ema = moving_average(model, args.ema_decay, state.get("ema_model") if state is not None else None)
+        run.log(out, f"moving average of the weights at {args.ema_decay:g} per step"
+                     + (" (continued)" if state is not None and "ema_model" in state else ""))
     net = torch.nn.parallel.DistributedDataParallel(model) if run.distributed else model
     centres_dev = model.bin_centres
 
