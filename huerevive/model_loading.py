@@ -39,11 +39,14 @@ def make_checkpoint(model: ColorNet, meta: dict) -> dict:
     }
 
 
-def model_from_checkpoint(ckpt: dict, pretrained_encoder: bool = False, add_hint_branch: bool = False) -> ColorNet:
+def model_from_checkpoint(
+    ckpt: dict, pretrained_encoder: bool = False, add_hint_branch: bool = False, add_scene_context: bool = False
+) -> ColorNet:
     """Rebuild a ColorNet from a checkpoint dict (strict: every weight must match).
 
-    ``add_hint_branch`` upgrades automatic-only weights for hint fine-tuning:
-    the new branch starts at zero (a no-op); every other weight must still match.
+    ``add_hint_branch`` / ``add_scene_context`` upgrade weights trained without
+    that module for fine-tuning: the new module starts at zero (a no-op);
+    every other weight must still match.
     """
     if not isinstance(ckpt, dict) or ckpt.get("format") != CHECKPOINT_FORMAT:
         raise WeightsError(f"not a {CHECKPOINT_FORMAT} checkpoint")
@@ -52,13 +55,17 @@ def model_from_checkpoint(ckpt: dict, pretrained_encoder: bool = False, add_hint
         raise WeightsError(f"unknown region pooling mode {config.region_mode!r} (known: {', '.join(POOL_MODES)})")
     if problem := context_size_problem(config.context_size) or context_share_problem(config.context_share):
         raise WeightsError(problem)
-    upgrade = add_hint_branch and not config.hint_branch
-    if upgrade:
+    added = []  # the state-dict prefixes of modules new to these weights
+    if add_hint_branch and not config.hint_branch:
         config.hint_branch = True
+        added.append("hints.")
+    if add_scene_context and not config.scene_context:
+        config.scene_context = True
+        added.append("scene.")
     state = ckpt["state_dict"]
     model = ColorNet(config, state["bin_centres"], pretrained_encoder=pretrained_encoder)
-    result = model.load_state_dict({k: v.float() if v.is_floating_point() else v for k, v in state.items()}, strict=not upgrade)
-    if upgrade and (result.unexpected_keys or any(not k.startswith("hints.") for k in result.missing_keys)):
+    result = model.load_state_dict({k: v.float() if v.is_floating_point() else v for k, v in state.items()}, strict=not added)
+    if added and (result.unexpected_keys or any(not k.startswith(tuple(added)) for k in result.missing_keys)):
         raise WeightsError(f"weights do not match the network: {result}")
     return model
 

@@ -21,6 +21,7 @@ ENCODER_NAME = "efficientnet-lite0"
 # Indices of EfficientNet-Lite0 blocks after which the feature map has stride
 # 2, 4, 8, 16 and 32 (channels 16, 24, 40, 112, 320).
 SKIP_BLOCKS = (0, 2, 4, 10, 15)
+ENCODER_BLOCKS = 16  # EfficientNet-Lite0's MBConv blocks
 SKIP_CHANNELS = (16, 24, 40, 112, 320)
 
 
@@ -33,6 +34,7 @@ class NetConfig:
     temperature: float = 0.38
     working_size: int = 384
     hint_branch: bool = False  # user colour hints enter the decoder (see HintBranch)
+    scene_context: bool = False  # a summary of the whole photo enters the decoder (see SceneContext)
     region_radius: int = 0  # region-consistent decoding (huerevive.decoding); 0: per pixel
     region_eps: float = 50.0
     region_mode: str = "mixture"  # pool probabilities ("mixture") or log-probabilities ("consensus")
@@ -143,6 +145,28 @@ class HintBranch(nn.Module):
         return [path(pool_hints(hint_ab, hint_mask, s)) for path, s in zip(self.paths, HINT_SCALES)]
 
 
+class SceneContext(nn.Module):
+    """The encoder's deepest features, averaged over the whole photo -> one additive term per channel at stride 32.
+
+    Every colour decision then knows what kind of scene it is in, however far
+    the object's edges are (Iizuka et al. 2016's global features, fused by
+    addition). The last layer starts at zero, so a fresh module on trained
+    weights is a no-op. A mirror image has the same average, so flip
+    averaging is unaffected.
+    """
+
+    def __init__(self, cin: int, cout: int, width: int = 256) -> None:
+        super().__init__()
+        last = nn.Linear(width, cout)
+        nn.init.zeros_(last.weight)
+        nn.init.zeros_(last.bias)
+        self.mlp = nn.Sequential(nn.Linear(cin, width), nn.ReLU(inplace=True), last)
+
+    def forward(self, deepest: torch.Tensor) -> torch.Tensor:
+        """(B, cin, h, w) -> (B, cout, 1, 1)."""
+        return self.mlp(deepest.mean(dim=(2, 3)))[:, :, None, None]
+
+
 class ColorNet(nn.Module):
     """L (B, 1, H, W) in 0..100 -> ab-bin logits (B, Q, H/4, W/4).
 
@@ -165,6 +189,7 @@ class ColorNet(nn.Module):
         self.up4 = _UpBlock(c8, SKIP_CHANNELS[1], c4)
         self.head = nn.Conv2d(c4, config.num_bins, 1)
         self.hints = HintBranch((c32, c16, c8, c4)) if config.hint_branch else None
+        self.scene = SceneContext(SKIP_CHANNELS[4], c32) if config.scene_context else None
         self.register_buffer("_mean", torch.tensor(50.0))
 
     def _features(self, l_chan: torch.Tensor) -> list[torch.Tensor]:
@@ -194,6 +219,8 @@ class ColorNet(nn.Module):
                 raise HintError("these weights were trained without colour hints: use weights with a hint branch")
             extra = list(self.hints(hint_ab, hint_mask))
         x = self.bridge(f32) + extra[0]
+        if self.scene is not None:
+            x = x + self.scene(f32)
         x = self.up16(x, f16) + extra[1]
         x = self.up8(x, f8) + extra[2]
         x = self.up4(x, f4) + extra[3]

@@ -7,7 +7,16 @@ from pathlib import Path
 import pytest
 import torch
 
-from huerevive.model_loading import DEFAULT_WEIGHTS, WeightsError, load_model, read_checkpoint, write_checkpoint
+from conftest import REPO
+from huerevive.model_loading import (
+    DEFAULT_WEIGHTS,
+    WeightsError,
+    load_model,
+    make_checkpoint,
+    model_from_checkpoint,
+    read_checkpoint,
+    write_checkpoint,
+)
 from huerevive.network import context_share_problem, context_size_problem
 
 
@@ -70,3 +79,55 @@ def test_one_rule_says_which_coarse_look_sizes_are_usable(size: object, allowed:
                                                 (1.01, False), (True, False), ("0.5", False), (float("nan"), False)])
 def test_one_rule_says_which_shares_of_the_coarse_look_are_usable(share: object, allowed: bool) -> None:
     assert (context_share_problem(share) is None) is allowed
+
+
+def _real_l(size: int = 192) -> torch.Tensor:
+    """L (1, 1, size, size) of a committed gallery photo, centre-cropped."""
+    from huerevive.color import rgb_to_lab
+    from huerevive.image_input import load_image
+
+    rgb = load_image(REPO / "gallery" / "default" / "modern" / "coffee.jpg").rgb
+    h, w = rgb.shape[:2]
+    top, left = (h - size) // 2, (w - size) // 2
+    crop = torch.from_numpy(rgb[top:top + size, left:left + size].copy()).permute(2, 0, 1).float() / 255.0
+    return rgb_to_lab(crop)[:1][None]
+
+
+def test_a_scene_summary_added_to_trained_weights_starts_as_a_no_op_and_keeps_its_weights(tmp_path: Path) -> None:
+    ckpt = read_checkpoint(DEFAULT_WEIGHTS)
+    plain, upgraded = model_from_checkpoint(ckpt).eval(), model_from_checkpoint(ckpt, add_scene_context=True).eval()
+    assert plain.scene is None and upgraded.config.scene_context and upgraded.scene is not None
+    l_chan = _real_l()
+    with torch.inference_mode():
+        assert torch.equal(plain(l_chan), upgraded(l_chan))  # the new module adds exactly zero
+    # Once trained (here: set by hand) it changes the colours, and its weights survive a write and a strict load.
+    torch.manual_seed(0)
+    upgraded.scene.mlp[-1].weight.data.normal_(0.0, 0.05)
+    with torch.inference_mode():
+        changed = upgraded(l_chan)
+    assert (changed - plain(l_chan)).abs().max() > 0.1
+    write_checkpoint(make_checkpoint(upgraded, {"version": "scene"}), tmp_path / "scene.pt")
+    again = load_model(tmp_path / "scene.pt", device="cpu")
+    with torch.inference_mode():
+        assert torch.equal(again(l_chan), changed)
+
+
+def test_the_scene_summary_is_the_same_for_a_photo_and_its_mirror() -> None:
+    # flip averaging decodes the photo and its mirror as one batch: their summaries must agree
+    model = model_from_checkpoint(read_checkpoint(DEFAULT_WEIGHTS), add_scene_context=True).eval()
+    torch.manual_seed(0)
+    model.scene.mlp[-1].weight.data.normal_(0.0, 0.05)
+    l_chan = _real_l()
+    with torch.inference_mode():
+        deepest = model.encode(torch.cat((l_chan, l_chan.flip(-1))))[-1]
+        summary = model.scene(deepest)
+    assert summary.shape == (2, model.config.decoder_channels[0], 1, 1)
+    assert summary.abs().max() > 0
+    torch.testing.assert_close(summary[0], summary[1], rtol=1e-4, atol=1e-5)
+
+
+def test_adding_a_module_still_refuses_weights_that_do_not_otherwise_match() -> None:
+    ckpt = read_checkpoint(DEFAULT_WEIGHTS)
+    state = {k: v for k, v in ckpt["state_dict"].items() if not k.startswith("up8.")}
+    with pytest.raises(WeightsError, match="weights do not match the network"):
+        model_from_checkpoint({**ckpt, "state_dict": state}, add_scene_context=True)

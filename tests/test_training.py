@@ -239,6 +239,55 @@ def test_hint_fine_tune_from_automatic_weights(small_train_set: Path, tmp_path: 
     assert not torch.allclose(plain, hinted)
 
 
+def test_scene_summary_fine_tune_from_shipped_weights(small_train_set: Path, tmp_path: Path) -> None:
+    """--init shipped weights --scene-context: the summary is added at zero, trained, exported and recorded."""
+    shipped_path = REPO / "huerevive" / "weights" / "colornet.pt"
+    weights = tmp_path / "scene.pt"
+    run = _train(
+        "--data", str(small_train_set), "--out", str(tmp_path / "s"), "--max-steps", "3", "--lr", "0.05",
+        "--init", str(shipped_path), "--hints", "--scene-context", "--freeze-blocks", "16", "--export", str(weights),
+    )
+    assert run.returncode == 0, run.stderr[-3000:]
+    model, shipped = load_model(weights, device="cpu"), load_model(shipped_path, device="cpu")
+    assert model.config.scene_context and model.meta["scene_context"] is True
+    assert model.scene.mlp[-1].weight.abs().max() > 0  # trained away from its zero start
+    l_chan = torch.linspace(0.0, 100.0, 64 * 64).reshape(1, 1, 64, 64)
+    with torch.inference_mode():
+        assert not torch.allclose(model(l_chan), shipped(l_chan))
+    # A run resumed without the flag keeps the module its checkpoint has.
+    again = _train("--data", str(small_train_set), "--out", str(tmp_path / "s"), "--max-steps", "4", "--resume", "--hints",
+                   "--freeze-blocks", "16", "--export", str(tmp_path / "resumed.pt"))
+    assert again.returncode == 0, again.stderr[-3000:]
+    resumed = load_model(tmp_path / "resumed.pt", device="cpu")
+    assert resumed.config.scene_context and resumed.meta["scene_context"] is True
+
+
+def test_freeze_decoder_trains_only_the_new_module(small_train_set: Path, tmp_path: Path) -> None:
+    """--freeze-decoder --freeze-blocks 16: every trained weight and batch-norm statistic stays as it was."""
+    shipped_path = REPO / "huerevive" / "weights" / "colornet.pt"
+    weights = tmp_path / "scene_only.pt"
+    run = _train(
+        "--data", str(small_train_set), "--out", str(tmp_path / "f"), "--max-steps", "4", "--lr", "0.05",
+        "--init", str(shipped_path), "--hints", "--scene-context", "--freeze-blocks", "16", "--freeze-decoder",
+        # 3 steps to an epoch: the check crops run at step 3, and step 4 must still leave the fixed modules alone
+        "--val-data", str(small_train_set), "--export", str(weights),
+    )
+    assert run.returncode == 0, run.stderr[-3000:]
+    model, shipped = load_model(weights, device="cpu"), load_model(shipped_path, device="cpu")
+    ours = model.state_dict()
+    for name, value in shipped.state_dict().items():  # running means and variances included
+        assert torch.equal(ours[name], value), name
+    assert model.scene.mlp[-1].weight.abs().max() > 0
+    assert model.meta["freeze_decoder"] is True
+
+
+def test_freeze_decoder_with_nothing_new_to_train_is_refused_before_any_work(capsys) -> None:
+    with pytest.raises(SystemExit) as exc:
+        parse_args(["--data", "x", "--freeze-decoder", "--freeze-blocks", "16"])
+    assert exc.value.code == 2
+    assert "leaves nothing to train: add --scene-context" in capsys.readouterr().err
+
+
 @pytest.mark.parametrize("value", ["0.5", "0", "-3", "many", "nan"])
 def test_hint_mean_below_one_is_refused_before_any_work(value: str, capsys) -> None:
     with pytest.raises(SystemExit):

@@ -46,9 +46,10 @@ from huerevive.errors import HueReviveError, ImageLoadError
 from huerevive.evaluation_report import REPORT_PATH
 from huerevive.image_input import LoadedImage, load_image
 from huerevive.model_loading import load_model, model_version
-from huerevive.network import ColorNet, context_share_problem, context_size_problem
+from huerevive.network import ColorNet
 from huerevive.pipeline import Colorizer, PreparedPhoto
 from huerevive.progress import ProgressBar
+from training.decoding_options import context_share_option, context_size_option
 from training.hints import sample_eval_hints
 
 PHOTO_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp", ".tif", ".tiff")
@@ -440,9 +441,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--region-eps", type=float, default=None, help="override region-consistent decoding's edge threshold")
     p.add_argument("--region-mode", choices=POOL_MODES, default=None,
                    help="override region-consistent decoding's pooling: probabilities (mixture) or log-probabilities (consensus)")
-    p.add_argument("--context-size", type=int, default=None,
+    p.add_argument("--context-size", type=context_size_option, default=None,
                    help="override the coarser look's long side (px) whose colour is averaged in (0: off)")
-    p.add_argument("--context-share", type=float, default=None,
+    p.add_argument("--context-share", type=context_share_option, default=None,
                    help="override the coarser look's share of the colour (0 to 1)")
     p.add_argument("--threads", type=int, default=0, help="CPU threads for torch (0: torch's default)")
     args = p.parse_args(argv)
@@ -452,10 +453,6 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         p.error(f"--grid must be 0 or more, got {args.grid}")
     if args.working_size is not None and args.working_size < 32:
         p.error(f"--working-size must be at least 32 pixels, got {args.working_size}")
-    if args.context_size is not None and (problem := context_size_problem(args.context_size)):
-        p.error(f"--context-size: {problem}")
-    if args.context_share is not None and (problem := context_share_problem(args.context_share)):
-        p.error(f"--context-share: {problem}")
     if args.temperature is not None and not args.temperature > 0:
         p.error(f"--temperature must be above 0, got {args.temperature}")
     try:

@@ -20,7 +20,7 @@ import torch
 
 from huerevive.decoding import POOL_MODES
 from huerevive.model_loading import CHECKPOINT_FORMAT, make_checkpoint, model_from_checkpoint, write_checkpoint
-from huerevive.network import context_share_problem, context_size_problem
+from training.decoding_options import context_share_option, context_size_option
 from training.record import new_version, training_record
 
 
@@ -38,18 +38,14 @@ def main(argv: list[str] | None = None) -> int:
                    help="region-consistent decoding pools probabilities (mixture) or log-probabilities (consensus)")
     p.add_argument("--flip-average", choices=("on", "off"), default=None,
                    help="test-time flip averaging to ship (one more network pass)")
-    p.add_argument("--context-size", type=int, default=None,
+    p.add_argument("--context-size", type=context_size_option, default=None,
                    help="long side (px) of a coarser look whose colour is averaged in, to ship (0: off; one more network pass)")
-    p.add_argument("--context-share", type=float, default=None,
+    p.add_argument("--context-share", type=context_share_option, default=None,
                    help="the coarser look's share of the colour, to ship (0 to 1; 0.5: half and half)")
     p.add_argument("--spread-tau", type=float, default=None, help="how alike a pixel must look to take a hint (0: off)")
     p.add_argument("--spread-sigma", type=float, default=None, help="how far a hint reaches, share of the diagonal")
     p.add_argument("--spread-gamma", type=float, default=None, help="how sharply the most alike hint wins")
     args = p.parse_args(argv)
-    if args.context_size is not None and (problem := context_size_problem(args.context_size)):
-        p.error(f"--context-size: {problem}")
-    if args.context_share is not None and (problem := context_share_problem(args.context_share)):
-        p.error(f"--context-share: {problem}")
     state = torch.load(args.checkpoint, map_location="cpu", weights_only=False)
     weights_file = isinstance(state, dict) and state.get("format") == CHECKPOINT_FORMAT
     if args.ema and (weights_file or "ema_model" not in state):

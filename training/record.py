@@ -40,6 +40,7 @@ def training_record(
         "hint_none": run_args.get("hint_none") if hints else None,
         "hint_mean": run_args.get("hint_mean") if hints else None,
         "freeze_blocks": run_args.get("freeze_blocks"),
+        "freeze_decoder": bool(run_args.get("freeze_decoder", False)),
         "min_chroma": run_args.get("min_chroma"),
         "group_share": dict(run_args.get("group_share") or []),
         "lr": run_args.get("lr"),
@@ -53,6 +54,7 @@ def training_record(
         "vividness_weight": run_args.get("vividness_weight", 0.0),
         "vividness_centred": bool(run_args.get("vividness_centred", False)),
         "target_saturation": run_args.get("target_saturation", 1.0),
+        "scene_context": bool(run_args.get("scene_context", False)),
         "ema_decay": run_args.get("ema_decay", 0.0),  # > 0: the weights are the run's moving average
         "pretrained_encoder": not run_args.get("no_pretrained", False),
     }

@@ -26,13 +26,14 @@ import numpy as np
 import torch
 import torch.distributed as dist
 import torch.nn.functional as F
+from torch import nn
 from PIL import Image
 from torch.optim.swa_utils import AveragedModel, get_ema_multi_avg_fn
 
 from huerevive.ab_bins import decode_annealed_mean, gamut_bin_centres, rebalance_weights, soft_encode
 from huerevive.color import lab_batch_to_rgb
 from huerevive.model_loading import make_checkpoint, model_from_checkpoint, read_checkpoint, write_checkpoint
-from huerevive.network import ColorNet, NetConfig
+from huerevive.network import ENCODER_BLOCKS, ColorNet, NetConfig
 from huerevive.progress import format_seconds
 from training.adversarial import FeatureCritic, PatchCritic, adversarial_step
 from training.perceptual import PerceptualLoss
@@ -90,9 +91,22 @@ def moving_average(model: ColorNet, decay: float, saved: dict | None = None) -> 
     """
     ema = AveragedModel(model, multi_avg_fn=get_ema_multi_avg_fn(decay), use_buffers=True)
     if saved is not None:
-        ema.module.load_state_dict(model_from_checkpoint(saved, add_hint_branch=model.hints is not None).state_dict())
+        rebuilt = model_from_checkpoint(saved, add_hint_branch=model.hints is not None,
+                                        add_scene_context=model.scene is not None)
+        ema.module.load_state_dict(rebuilt.state_dict())
         ema.n_averaged.fill_(1)  # not 0: the next update averages instead of copying
     return ema
+
+
+def fixed_at_inference(model: ColorNet, freeze_blocks: int) -> list[nn.Module]:
+    """What ``--freeze-decoder`` keeps exactly as trained, batch-norm statistics included, by running it as at inference.
+
+    The decoder and the hint branch; the encoder too when ``freeze_blocks``
+    fixes all of it. Only modules new to the ``--init`` weights then train,
+    against the network as the pipeline runs it.
+    """
+    fixed = [m for m in (model.bridge, model.up16, model.up8, model.up4, model.head, model.hints) if m is not None]
+    return fixed + [model.encoder] if freeze_blocks >= ENCODER_BLOCKS else fixed
 
 
 def parse_share(text: str) -> tuple[str, float]:
@@ -125,6 +139,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                    help="set a source folder's share of sampled crops, e.g. faces=0.12 (down) or train=0.2 (up); repeatable")
     p.add_argument("--hints", action="store_true",
                    help="train the colour-hint branch too (simulated hints; adds the branch to --init weights)")
+    p.add_argument("--scene-context", action="store_true",
+                   help="train a summary of the whole photo into the decoder too (adds it to --init weights at zero)")
     p.add_argument("--hint-none", type=float, default=0.25, help="with --hints: share of photos given no hints")
     p.add_argument("--hint-mean", type=parse_hint_mean, default=8.0,
                    help="with --hints: mean number of hints on a hinted photo (geometric; lower trains few-hint use)")
@@ -150,6 +166,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                    help="score each crop's colourfulness against its batch's mean, so a uniform lift earns nothing")
     p.add_argument("--no-pretrained", action="store_true", help="random encoder instead of ImageNet")
     p.add_argument("--freeze-blocks", type=int, default=3, help="keep the stem and this many first encoder blocks fixed")
+    p.add_argument("--freeze-decoder", action="store_true",
+                   help="keep the decoder and hint branch fixed too: only modules new to the --init weights train "
+                        "(e.g. --scene-context), so what they add is measured on weights otherwise unchanged")
     p.add_argument("--snapshot-steps", type=int, default=0, help="also keep OUT/step_N.pt every N steps (for comparisons)")
     p.add_argument("--checkpoint-minutes", type=float, default=5.0)
     p.add_argument("--seed", type=int, default=0)
@@ -160,7 +179,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                         "per step (0.995: about the last 200 steps; 0: off, the default; with --resume: as the run "
                         "had it); the run's export is the average")
     p.add_argument("--export", default=None, help="write the package's weights file here at the end")
-    return p.parse_args(argv)
+    args = p.parse_args(argv)
+    if args.freeze_decoder and not args.scene_context and not args.resume and args.freeze_blocks >= ENCODER_BLOCKS:
+        p.error("--freeze-decoder with the whole encoder fixed leaves nothing to train: add --scene-context")
+    return args
 
 
 class Run:
@@ -245,6 +267,7 @@ def val_batch(photos: PhotoSet, size: int, count: int = 16) -> torch.Tensor:
 @torch.no_grad()
 def evaluate_epoch(model: ColorNet, lab: torch.Tensor, weights: torch.Tensor, device: torch.device) -> tuple[dict, torch.Tensor]:
     """Validation loss, ab error, PSNR and colourfulness on the fixed batch; returns predicted RGB too."""
+    modes = [(module, module.training) for module in model.modules()]
     model.eval()
     lab = lab.to(device)
     l_chan, ab = lab[:, :1], lab[:, 1:]
@@ -255,7 +278,8 @@ def evaluate_epoch(model: ColorNet, lab: torch.Tensor, weights: torch.Tensor, de
     rgb_true = lab_batch_to_rgb(lab, keep_lightness=False)
     mse = ((rgb_pred - rgb_true) ** 2).flatten(1).mean(1).clamp_min(1e-10)
     chroma = ab_pred.norm(dim=1).mean().item()
-    model.train()
+    for module, mode in modes:  # back to how training runs each module (--freeze-decoder keeps some at inference)
+        module.train(mode)
     stats = {
         "val_loss": loss,
         "val_ab_mae": (ab_pred - ab).abs().mean().item(),
@@ -303,19 +327,21 @@ def main(argv: list[str] | None = None) -> int:
     init_version = None  # the version of the weights this run started from (a path alone may be overwritten later)
     if state is not None:
         init_version = state.get("init_version")
-        model = model_from_checkpoint(state["model"], add_hint_branch=args.hints)
+        model = model_from_checkpoint(state["model"], add_hint_branch=args.hints, add_scene_context=args.scene_context)
         weights = state["rebalance_weights"]
         gen.set_state(state["generator"])
     elif args.init:
-        model = model_from_checkpoint(read_checkpoint(args.init), add_hint_branch=args.hints)
+        model = model_from_checkpoint(read_checkpoint(args.init), add_hint_branch=args.hints,
+                                      add_scene_context=args.scene_context)
         weights = rebalance_weights(bin_histogram(photos, model.bin_centres), model.bin_centres, mix=args.rebalance_mix)
         init_version = model_version_of(args.init)
         run.log(out, f"initialised from {args.init} ({init_version})")
     else:
         centres = gamut_bin_centres()
-        config = NetConfig(num_bins=len(centres), hint_branch=args.hints)
+        config = NetConfig(num_bins=len(centres), hint_branch=args.hints, scene_context=args.scene_context)
         model = ColorNet(config, centres, pretrained_encoder=not args.no_pretrained)
         weights = rebalance_weights(bin_histogram(photos, centres), centres, mix=args.rebalance_mix)
+    args.scene_context = model.scene is not None  # a resumed run keeps the module its checkpoint has: record it
     # Early high-resolution layers hold generic edge filters; fixing them halves
     # backward time on a CPU and guards 350 photos against overfitting.
     if args.freeze_blocks > 0:
@@ -323,12 +349,20 @@ def main(argv: list[str] | None = None) -> int:
             module.requires_grad_(False)
         if args.freeze_blocks >= len(model.encoder._blocks):  # whole encoder fixed: no backward through it
             model.encoder._bn0.requires_grad_(False)
+    fixed = fixed_at_inference(model, args.freeze_blocks) if args.freeze_decoder else []
+    for module in fixed:
+        module.requires_grad_(False)
     model.to(run.device).train()
+    for module in fixed:
+        module.eval()
     model.to(memory_format=torch.channels_last)  # ~1.5x faster convolutions on the CPU
     weights_dev = weights.to(run.device)
     enc_params = [p for p in model.encoder.parameters() if p.requires_grad]
     enc_ids = {id(p) for p in model.encoder.parameters()}
-    dec_params = [p for p in model.parameters() if id(p) not in enc_ids]
+    dec_params = [p for p in model.parameters() if id(p) not in enc_ids and p.requires_grad]
+    if not enc_params and not dec_params:
+        raise SystemExit("nothing left to train: --freeze-decoder fixes the decoder; add a new module "
+                         "(--scene-context) or lower --freeze-blocks")
     groups = [{"params": enc_params, "lr": args.lr / 4}, {"params": dec_params, "lr": args.lr}]
     opt = torch.optim.AdamW([g for g in groups if g["params"]], weight_decay=1e-4)
     base_lrs = [g["lr"] for g in opt.param_groups]
