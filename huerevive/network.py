@@ -150,9 +150,8 @@ class SceneContext(nn.Module):
 
     Every colour decision then knows what kind of scene it is in, however far
     the object's edges are (Iizuka et al. 2016's global features, fused by
-    addition). The last layer starts at zero, so a fresh module on trained
-    weights is a no-op. A mirror image has the same average, so flip
-    averaging is unaffected.
+    addition). The average forgets where things are; the last layer starts
+    at zero, so a fresh module on trained weights is a no-op.
     """
 
     def __init__(self, cin: int, cout: int, width: int = 256) -> None:
