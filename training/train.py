@@ -26,8 +26,8 @@ import numpy as np
 import torch
 import torch.distributed as dist
 import torch.nn.functional as F
-from torch import nn
 from PIL import Image
+from torch import nn
 from torch.optim.swa_utils import AveragedModel, get_ema_multi_avg_fn
 
 from huerevive.ab_bins import decode_annealed_mean, gamut_bin_centres, rebalance_weights, soft_encode
@@ -347,7 +347,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.freeze_blocks > 0:
         for module in (model.encoder._conv_stem, *model.encoder._blocks[: args.freeze_blocks]):
             module.requires_grad_(False)
-        if args.freeze_blocks >= len(model.encoder._blocks):  # whole encoder fixed: no backward through it
+        if args.freeze_blocks >= ENCODER_BLOCKS:  # whole encoder fixed: no backward through it
             model.encoder._bn0.requires_grad_(False)
     fixed = fixed_at_inference(model, args.freeze_blocks) if args.freeze_decoder else []
     for module in fixed:
