@@ -8,27 +8,30 @@ wherever it is given.
 from __future__ import annotations
 
 import argparse
+from collections.abc import Callable
+from typing import TypeVar
 
 from huerevive.network import context_share_problem, context_size_problem
+
+T = TypeVar("T", int, float)
+
+
+def _checked(text: str, convert: Callable[[str], T], problem: Callable[[object], str | None], not_a: str) -> T:
+    """``text`` converted, or argparse's error with the conversion's or the rule's reason."""
+    try:
+        value = convert(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not {not_a}: {text!r}") from None
+    if message := problem(value):
+        raise argparse.ArgumentTypeError(message)
+    return value
 
 
 def context_size_option(text: str) -> int:
     """``--context-size``: a whole number of pixels, 0 (off) or at least the network's minimum."""
-    try:
-        size = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a whole number of pixels: {text!r}") from None
-    if problem := context_size_problem(size):
-        raise argparse.ArgumentTypeError(problem)
-    return size
+    return _checked(text, int, context_size_problem, "a whole number of pixels")
 
 
 def context_share_option(text: str) -> float:
     """``--context-share``: the coarser look's share of the colour, 0 to 1."""
-    try:
-        share = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
-    if problem := context_share_problem(share):
-        raise argparse.ArgumentTypeError(problem)
-    return share
+    return _checked(text, float, context_share_problem, "a number")
