@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
@@ -13,8 +14,13 @@ from huerevive.color import rgb_to_lab
 
 def lab_crops(photos_dir: Path, count: int = 8, size: int = 64) -> torch.Tensor:
     """(count, 3, size, size) Lab of the first ``count`` validation photos (centre crops, resized)."""
+    return lab_crops_of(sorted((photos_dir / "val").glob("*.jpg"))[:count], size)
+
+
+def lab_crops_of(paths: Sequence[Path], size: int = 64) -> torch.Tensor:
+    """(len(paths), 3, size, size) Lab of these photos: each one's centre square, resized."""
     out = []
-    for path in sorted((photos_dir / "val").glob("*.jpg"))[:count]:
+    for path in paths:
         image = Image.open(path).convert("RGB")
         side = min(image.size)
         left, top = (image.width - side) // 2, (image.height - side) // 2

@@ -8,6 +8,7 @@ import pytest
 import torch
 
 from conftest import REPO
+from photo_crops import lab_crops_of
 from huerevive.model_loading import (
     DEFAULT_WEIGHTS,
     WeightsError,
@@ -82,15 +83,8 @@ def test_one_rule_says_which_shares_of_the_coarse_look_are_usable(share: object,
 
 
 def _real_l(size: int = 192) -> torch.Tensor:
-    """L (1, 1, size, size) of a committed gallery photo, centre-cropped."""
-    from huerevive.color import rgb_to_lab
-    from huerevive.image_input import load_image
-
-    rgb = load_image(REPO / "gallery" / "default" / "modern" / "coffee.jpg").rgb
-    h, w = rgb.shape[:2]
-    top, left = (h - size) // 2, (w - size) // 2
-    crop = torch.from_numpy(rgb[top:top + size, left:left + size].copy()).permute(2, 0, 1).float() / 255.0
-    return rgb_to_lab(crop)[:1][None]
+    """L (1, 1, size, size) of a committed gallery photo (no ../shared needed)."""
+    return lab_crops_of([REPO / "gallery" / "default" / "modern" / "coffee.jpg"], size)[:, :1]
 
 
 def test_a_scene_summary_added_to_trained_weights_starts_as_a_no_op_and_keeps_its_weights(tmp_path: Path) -> None:
