@@ -167,8 +167,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--no-pretrained", action="store_true", help="random encoder instead of ImageNet")
     p.add_argument("--freeze-blocks", type=int, default=3, help="keep the stem and this many first encoder blocks fixed")
     p.add_argument("--freeze-decoder", action="store_true",
-                   help="keep the decoder and hint branch fixed too: only modules new to the --init weights train "
-                        "(e.g. --scene-context), so what they add is measured on weights otherwise unchanged")
+                   help="keep the decoder and hint branch fixed too, as at inference; with --freeze-blocks 16 only "
+                        "modules new to the --init weights train (e.g. --scene-context), on weights otherwise unchanged")
     p.add_argument("--snapshot-steps", type=int, default=0, help="also keep OUT/step_N.pt every N steps (for comparisons)")
     p.add_argument("--checkpoint-minutes", type=float, default=5.0)
     p.add_argument("--seed", type=int, default=0)
