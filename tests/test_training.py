@@ -17,7 +17,7 @@ import torch
 from conftest import REPO
 from huerevive.model_loading import load_model
 from training.data import load_photo_set, read_holdout
-from training.train import lr_factor, parse_args, parse_duration, target_colours
+from training.train import evaluate_epoch, lr_factor, parse_args, parse_duration, target_colours, val_batch
 
 pytestmark = pytest.mark.slow
 
@@ -47,6 +47,25 @@ def test_durations_and_schedule() -> None:
         parse_duration("soon")
     assert lr_factor(0, 100) == 1.0 and lr_factor(74, 100) == 1.0
     assert lr_factor(100, 100) == pytest.approx(0.1) and 0.1 < lr_factor(90, 100) < 1.0
+
+
+def test_the_epoch_check_scores_every_photo_asked_for_in_pieces(photos_dir: Path) -> None:
+    """--check-count 0 scores the whole val set; scoring it in pieces gives each photo's own figures, averaged."""
+    val = load_photo_set(photos_dir / "val")
+    assert parse_args([]).check_count == 16 and parse_args(["--check-count", "0"]).check_count == 0
+    assert len(val_batch(val, 64)) == 16
+    everything = val_batch(val, 64, 0)
+    assert len(everything) == len(val.images) > 100
+    model = load_model(device="cpu")
+    weights = torch.ones(len(model.bin_centres))
+    lab = everything[:21]  # more than one piece of 16, the last one short
+    stats, pred_true = evaluate_epoch(model, lab, weights, torch.device("cpu"))
+    assert pred_true.shape == (2, 21, 3, 64, 64)
+    alone = [evaluate_epoch(model, lab[i : i + 1], weights, torch.device("cpu")) for i in range(len(lab))]
+    for key in ("val_loss", "val_psnr"):
+        assert stats[key] == pytest.approx(sum(s[key] for s, _ in alone) / len(alone), rel=1e-4)
+    assert torch.allclose(pred_true[0], torch.cat([p[0] for _, p in alone]), atol=1e-4)
+    assert not model.training  # the shared model is left as it was found
 
 
 def test_photo_set_skips_gray_broken_and_held_out(small_train_set: Path, tmp_path: Path) -> None:

@@ -52,6 +52,7 @@ from training.hints import simulate_hint_maps
 
 HOLDOUT_FILE = Path(__file__).with_name("holdout.txt")
 STRIDE = 4  # the network predicts ab at 1/4 of its input size
+CHECK_CHUNK = 16  # photos per forward pass in the per-epoch check
 
 
 def parse_duration(text: str) -> float:
@@ -125,6 +126,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--data", nargs="+", default=["../shared/photos/train"], help="folders of colour photos (recursive)")
     p.add_argument("--val-data", default=None, help="folder of held-out photos for per-epoch metrics")
+    p.add_argument("--check-count", type=int, default=16,
+                   help="how many of --val-data's photos the per-epoch check scores (0: all of them)")
     p.add_argument("--out", default="runs/main", help="run folder: checkpoints, logs, samples")
     p.add_argument("--time-budget", type=parse_duration, default=parse_duration("90m"), help="wall time for this run")
     p.add_argument("--max-steps", type=int, default=0, help="stop after this many steps in total (0: no limit)")
@@ -254,11 +257,11 @@ def lr_factor(elapsed: float, budget: float) -> float:
 
 
 def val_batch(photos: PhotoSet, size: int, count: int = 16) -> torch.Tensor:
-    """Fixed Lab validation images (centre, whole photo resized), for comparable epochs."""
+    """Fixed Lab validation images (whole photo resized), for comparable epochs; ``count`` 0: every photo."""
     from huerevive.color import rgb_to_lab
 
     out = []
-    for img in photos.images[:count]:
+    for img in photos.images[:count or None]:
         t = F.interpolate(img.float()[None], size=(size, size), mode="bilinear", antialias=True, align_corners=False)[0]
         out.append(rgb_to_lab((t / 255.0).clamp(0, 1)))
     return torch.stack(out)
@@ -271,9 +274,14 @@ def evaluate_epoch(model: ColorNet, lab: torch.Tensor, weights: torch.Tensor, de
     model.eval()
     lab = lab.to(device)
     l_chan, ab = lab[:, :1], lab[:, 1:]
-    logits = model(l_chan)
-    loss = weighted_ce(logits, F.avg_pool2d(ab, STRIDE), model.bin_centres, weights.to(device)).item()
-    ab_pred = F.interpolate(model.predict_ab(l_chan), size=ab.shape[-2:], mode="bilinear", align_corners=False)
+    loss, preds = 0.0, []
+    for start in range(0, len(lab), CHECK_CHUNK):  # a larger check set in pieces: memory stays that of one piece
+        part = lab[start : start + CHECK_CHUNK]
+        logits = model(part[:, :1])
+        part_loss = weighted_ce(logits, F.avg_pool2d(part[:, 1:], STRIDE), model.bin_centres, weights.to(device))
+        loss += part_loss.item() * len(part) / len(lab)
+        preds.append(decode_annealed_mean(logits, model.bin_centres, model.config.temperature))
+    ab_pred = F.interpolate(torch.cat(preds), size=ab.shape[-2:], mode="bilinear", align_corners=False)
     rgb_pred = lab_batch_to_rgb(torch.cat((l_chan, ab_pred), 1))
     rgb_true = lab_batch_to_rgb(lab, keep_lightness=False)
     mse = ((rgb_pred - rgb_true) ** 2).flatten(1).mean(1).clamp_min(1e-10)
@@ -318,7 +326,7 @@ def main(argv: list[str] | None = None) -> int:
     draw_weights = sampling_weights(photos, dict(args.group_share))
     run.log(out, f"data: {len(photos.images)} photos from {' '.join(args.data)}; skipped {photos.skipped}")
     val = load_photo_set(args.val_data) if args.val_data else None
-    val_lab = val_batch(val, args.crop) if val and val.images else None
+    val_lab = val_batch(val, args.crop, args.check_count) if val and val.images else None
 
     ckpt_path = out / "last.pt"
     state = torch.load(ckpt_path, map_location="cpu", weights_only=False) if args.resume and ckpt_path.exists() else None
