@@ -53,6 +53,9 @@ def test_the_epoch_check_scores_every_photo_asked_for_in_pieces(photos_dir: Path
     """--check-count 0 scores the whole val set; scoring it in pieces gives each photo's own figures, averaged."""
     val = load_photo_set(photos_dir / "val")
     assert parse_args([]).check_count == 16 and parse_args(["--check-count", "0"]).check_count == 0
+    for bad in ("-1", "all"):
+        with pytest.raises(SystemExit):
+            parse_args(["--check-count", bad])
     assert len(val_batch(val, 64)) == 16
     everything = val_batch(val, 64, 0)
     assert len(everything) == len(val.images) > 100

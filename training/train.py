@@ -74,6 +74,13 @@ def parse_hint_mean(text: str) -> float:
     return mean
 
 
+def parse_check_count(text: str) -> int:
+    """'16' -> 16; 0 means every photo, and a negative count would silently drop photos from the end."""
+    if not text.strip().isdigit():
+        raise argparse.ArgumentTypeError(f"not a number of photos (0 for all of them): {text!r}")
+    return int(text)
+
+
 def parse_ema_decay(text: str) -> float:
     """'0.995' -> 0.995; 0 is off, 1 would never move."""
     try:
@@ -126,7 +133,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--data", nargs="+", default=["../shared/photos/train"], help="folders of colour photos (recursive)")
     p.add_argument("--val-data", default=None, help="folder of held-out photos for per-epoch metrics")
-    p.add_argument("--check-count", type=int, default=16,
+    p.add_argument("--check-count", type=parse_check_count, default=16,
                    help="how many of --val-data's photos the per-epoch check scores (0: all of them)")
     p.add_argument("--out", default="runs/main", help="run folder: checkpoints, logs, samples")
     p.add_argument("--time-budget", type=parse_duration, default=parse_duration("90m"), help="wall time for this run")
