@@ -10,7 +10,9 @@ import pytest
 
 from huerevive import metrics
 from huerevive.image_input import LoadedImage, load_image
+from huerevive.decoding import decode_ab
 from huerevive.pipeline import Colorizer
+from training import tune_decoding
 from training.evaluate import configured_model, find_photos, grayscale_of
 from training.tune_decoding import main, setting_name, spread, truth_name, truth_saturation
 
@@ -79,8 +81,11 @@ def test_truth_rows_take_each_photo_to_its_truths_colourfulness(photos_dir: Path
 
 
 @pytest.mark.slow
-def test_per_pixel_row_is_the_pipeline_and_pooling_rows_differ(photos_dir: Path, tmp_path: Path, colorizer: Colorizer) -> None:
+def test_per_pixel_row_is_the_pipeline_and_pooling_rows_differ(photos_dir: Path, tmp_path: Path, colorizer: Colorizer,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
     val = photos_dir / "val"
+    decodings = []  # each photo's network output is decoded once per decoding setting, not again per saturation
+    monkeypatch.setattr(tune_decoding, "decode_ab", lambda *a, **k: decodings.append(a[2:]) or decode_ab(*a, **k))
     temperature = colorizer.model.config.temperature
     argv = ["--data", str(val), "--max-images", "2", "--temperatures", f"{temperature:g}", "--radii", "0,4",
             "--modes", "mixture,consensus", "--saturations", "1,1.3", "--out", str(tmp_path)]
@@ -88,6 +93,7 @@ def test_per_pixel_row_is_the_pipeline_and_pooling_rows_differ(photos_dir: Path,
     report = json.loads((tmp_path / "tune.json").read_text(encoding="utf-8"))
     summary = report["sets"][str(val)]["summary"]
     assert report["sets"][str(val)]["images"] == 2
+    assert len(decodings) == 2 * 3  # two photos x three decodings (per pixel, two pooling modes), each serving both saturations
     # One per-pixel row per saturation (eps and mode do not apply there), two pooled rows per saturation.
     per_pixel, mixture, consensus = (setting_name(temperature, r, 50.0, m) for r, m in ((0, "mixture"), (4, "mixture"), (4, "consensus")))
     saturated, mixture_sat, consensus_sat = (setting_name(temperature, r, 50.0, m, 1.3)

@@ -120,9 +120,13 @@ def score_settings(colorizer: Colorizer, photos: list[Path], settings: list[tupl
         logits, mirrored, context = colorizer.look_logits(prepared)  # every look the weights ship, as the pipeline
         outputs = {"grayscale": gray}
         truth_colour = metrics.colourfulness(original)
+        decoded: dict[tuple[float, int, float, str], torch.Tensor] = {}  # settings that differ only in saturation
         for temperature, radius, eps, mode, saturation in settings:
-            ab = decode_ab(logits, model.bin_centres, temperature, prepared.l_small, radius, eps, mirrored, mode, context,
-                           model.config.context_share)
+            key = (temperature, radius, eps, mode)
+            if key not in decoded:
+                decoded[key] = decode_ab(logits, model.bin_centres, temperature, prepared.l_small, radius, eps, mirrored,
+                                         mode, context, model.config.context_share)
+            ab = decoded[key]
             # The pipeline's own last step: upsampled guided by L, the saturation control, joined with L.
             name = setting_name(temperature, radius, eps, mode, saturation)
             outputs[name] = colorizer.finish(prepared, ab, saturation).rgb
