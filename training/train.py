@@ -52,6 +52,7 @@ from training.hints import simulate_hint_maps
 
 HOLDOUT_FILE = Path(__file__).with_name("holdout.txt")
 STRIDE = 4  # the network predicts ab at 1/4 of its input size
+CHECK_COUNT = 16  # --val-data photos the per-epoch check scores unless told otherwise
 CHECK_CHUNK = 16  # photos per forward pass in the per-epoch check
 
 
@@ -133,7 +134,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--data", nargs="+", default=["../shared/photos/train"], help="folders of colour photos (recursive)")
     p.add_argument("--val-data", default=None, help="folder of held-out photos for per-epoch metrics")
-    p.add_argument("--check-count", type=parse_check_count, default=16,
+    p.add_argument("--check-count", type=parse_check_count, default=CHECK_COUNT,
                    help="how many of --val-data's photos the per-epoch check scores (0: all of them)")
     p.add_argument("--out", default="runs/main", help="run folder: checkpoints, logs, samples")
     p.add_argument("--time-budget", type=parse_duration, default=parse_duration("90m"), help="wall time for this run")
@@ -263,7 +264,7 @@ def lr_factor(elapsed: float, budget: float) -> float:
     return 1.0
 
 
-def val_batch(photos: PhotoSet, size: int, count: int = 16) -> torch.Tensor:
+def val_batch(photos: PhotoSet, size: int, count: int = CHECK_COUNT) -> torch.Tensor:
     """Fixed Lab validation images (whole photo resized), for comparable epochs; ``count`` 0: every photo."""
     from huerevive.color import rgb_to_lab
 
@@ -281,11 +282,12 @@ def evaluate_epoch(model: ColorNet, lab: torch.Tensor, weights: torch.Tensor, de
     model.eval()
     lab = lab.to(device)
     l_chan, ab = lab[:, :1], lab[:, 1:]
+    weights = weights.to(device)
     loss, preds = 0.0, []
     for start in range(0, len(lab), CHECK_CHUNK):  # a larger check set in pieces: memory stays that of one piece
         part = lab[start : start + CHECK_CHUNK]
         logits = model(part[:, :1])
-        part_loss = weighted_ce(logits, F.avg_pool2d(part[:, 1:], STRIDE), model.bin_centres, weights.to(device))
+        part_loss = weighted_ce(logits, F.avg_pool2d(part[:, 1:], STRIDE), model.bin_centres, weights)
         loss += part_loss.item() * len(part) / len(lab)
         preds.append(decode_annealed_mean(logits, model.bin_centres, model.config.temperature))
     ab_pred = F.interpolate(torch.cat(preds), size=ab.shape[-2:], mode="bilinear", align_corners=False)
