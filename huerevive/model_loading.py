@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import threading
+from dataclasses import fields
 from pathlib import Path
 
 import torch
@@ -50,7 +51,7 @@ def model_from_checkpoint(
     """
     if not isinstance(ckpt, dict) or ckpt.get("format") != CHECKPOINT_FORMAT:
         raise WeightsError(f"not a {CHECKPOINT_FORMAT} checkpoint")
-    config = NetConfig(**{**ckpt["config"], "decoder_channels": tuple(ckpt["config"]["decoder_channels"])})
+    config = _net_config(ckpt.get("config"))
     if config.region_mode not in POOL_MODES:  # refused here, not at the first photo
         raise WeightsError(f"unknown region pooling mode {config.region_mode!r} (known: {', '.join(POOL_MODES)})")
     if problem := context_size_problem(config.context_size) or context_share_problem(config.context_share):
@@ -68,6 +69,20 @@ def model_from_checkpoint(
     if added and (result.unexpected_keys or any(not k.startswith(tuple(added)) for k in result.missing_keys)):
         raise WeightsError(f"weights do not match the network: {result}")
     return model
+
+
+def _net_config(raw: object) -> NetConfig:
+    """The checkpoint's network settings; a setting this version does not know is a WeightsError, not a crash.
+
+    Settings a file lacks take their defaults (files from before a setting existed load as they always did).
+    """
+    if not isinstance(raw, dict):
+        raise WeightsError("the weights file holds no network settings (its 'config' is missing)")
+    unknown = sorted(str(key) for key in set(raw) - {f.name for f in fields(NetConfig)})
+    if unknown:
+        raise WeightsError(f"the weights file has settings this HueRevive does not know ({', '.join(unknown)}): "
+                           "it was made by a newer version; update HueRevive to use it")
+    return NetConfig(**{**raw, "decoder_channels": tuple(raw.get("decoder_channels", NetConfig.decoder_channels))})
 
 
 def read_checkpoint(path: str | Path) -> dict:

@@ -58,7 +58,9 @@ def test_missing_or_foreign_weights_get_a_clear_error(tmp_path: Path) -> None:
      ({"context_size": -1}, "got -1"),
      ({"context_size": 288.0}, "got 288.0"),
      ({"context_share": 1.5}, "context_share must be a number from 0 to 1, got 1.5"),
-     ({"context_share": "half"}, "got 'half'")],
+     ({"context_share": "half"}, "got 'half'"),
+     # a file from a newer HueRevive, with a decoding setting this one does not have
+     ({"chroma_scale": 1.02}, "settings this HueRevive does not know \\(chroma_scale\\): it was made by a newer version")],
 )
 def test_weights_with_unusable_decoding_settings_are_refused_on_loading(tmp_path: Path, setting: dict, message: str) -> None:
     ckpt = read_checkpoint(DEFAULT_WEIGHTS)
@@ -67,6 +69,19 @@ def test_weights_with_unusable_decoding_settings_are_refused_on_loading(tmp_path
     write_checkpoint(ckpt, odd)
     with pytest.raises(WeightsError, match=message):
         load_model(odd)
+
+
+def test_older_files_load_with_defaults_and_a_file_without_settings_is_refused(tmp_path: Path) -> None:
+    ckpt = read_checkpoint(DEFAULT_WEIGHTS)
+    # a file from before the whole-photo summary and the coarser look's share existed: their defaults apply
+    older = {k: v for k, v in ckpt["config"].items() if k not in ("scene_context", "context_share")}
+    write_checkpoint({**ckpt, "config": older}, tmp_path / "older.pt")
+    model = load_model(tmp_path / "older.pt", device="cpu")
+    assert (model.config.scene_context, model.config.context_share) == (False, 0.5)
+    assert model.config.context_size == ckpt["config"]["context_size"] != 0  # the settings it has are kept
+    write_checkpoint({k: v for k, v in ckpt.items() if k != "config"}, tmp_path / "bare.pt")
+    with pytest.raises(WeightsError, match="holds no network settings"):
+        load_model(tmp_path / "bare.pt", device="cpu")
 
 
 @pytest.mark.parametrize(("size", "allowed"), [(0, True), (32, True), (288, True), (31, False), (1, False), (-1, False),
