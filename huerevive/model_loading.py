@@ -52,10 +52,6 @@ def model_from_checkpoint(
     if not isinstance(ckpt, dict) or ckpt.get("format") != CHECKPOINT_FORMAT:
         raise WeightsError(f"not a {CHECKPOINT_FORMAT} checkpoint")
     config = _net_config(ckpt.get("config"))
-    if config.region_mode not in POOL_MODES:  # refused here, not at the first photo
-        raise WeightsError(f"unknown region pooling mode {config.region_mode!r} (known: {', '.join(POOL_MODES)})")
-    if problem := context_size_problem(config.context_size) or context_share_problem(config.context_share):
-        raise WeightsError(problem)
     added = []  # the state-dict prefixes of modules new to these weights
     if add_hint_branch and not config.hint_branch:
         config.hint_branch = True
@@ -72,17 +68,23 @@ def model_from_checkpoint(
 
 
 def _net_config(raw: object) -> NetConfig:
-    """The checkpoint's network settings; a setting this version does not know is a WeightsError, not a crash.
+    """The checkpoint's network settings, checked here rather than at the first photo: an unknown or
+    unusable setting is a WeightsError, not a crash.
 
     Settings a file lacks take their defaults (files from before a setting existed load as they always did).
     """
     if not isinstance(raw, dict):
-        raise WeightsError("the weights file holds no network settings (its 'config' is missing)")
+        raise WeightsError("the weights file holds no network settings (its 'config' is missing or not a table)")
     unknown = sorted(str(key) for key in set(raw) - {f.name for f in fields(NetConfig)})
     if unknown:
         raise WeightsError(f"the weights file has settings this HueRevive does not know ({', '.join(unknown)}): "
                            "it was made by a newer version; update HueRevive to use it")
-    return NetConfig(**{**raw, "decoder_channels": tuple(raw.get("decoder_channels", NetConfig.decoder_channels))})
+    config = NetConfig(**{**raw, "decoder_channels": tuple(raw.get("decoder_channels", NetConfig.decoder_channels))})
+    if config.region_mode not in POOL_MODES:
+        raise WeightsError(f"unknown region pooling mode {config.region_mode!r} (known: {', '.join(POOL_MODES)})")
+    if problem := context_size_problem(config.context_size) or context_share_problem(config.context_share):
+        raise WeightsError(problem)
+    return config
 
 
 def read_checkpoint(path: str | Path) -> dict:
