@@ -78,7 +78,8 @@ def peak_memory_child(megapixels: float) -> dict:
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
-def setting_cost(colorizer: Colorizer, photo: np.ndarray, e2e: list[float], repeats: int, label: str, field: str, other: bool | int) -> None:
+def setting_cost(colorizer: Colorizer, photo: np.ndarray, e2e: list[float], repeats: int, label: str, field: str,
+                 other: bool | float) -> None:
     """End to end with one decoding setting switched from the shipped value to ``other``: what the setting costs."""
     toggled = copy.deepcopy(colorizer.model)
     setattr(toggled.config, field, other)
@@ -155,6 +156,7 @@ def main() -> None:
     shipped = colorizer.model.config
     setting_cost(colorizer, photo, e2e, args.repeats, "flip averaging", "flip_average", not shipped.flip_average)
     setting_cost(colorizer, photo, e2e, args.repeats, "coarser look", "context_size", 0 if shipped.context_size else 288)
+    setting_cost(colorizer, photo, e2e, args.repeats, "neutral fade", "neutral_fade", 0.0 if shipped.neutral_fade else 0.5)
     if args.baseline_model:
         baseline_cost(colorizer, photo, args.repeats, args.baseline_model)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

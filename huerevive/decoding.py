@@ -18,9 +18,15 @@ each object, so a doubt that one look resolves the other way cancels.
 A coarser look (``context``: the network run again on the photo at a smaller
 working size) sees each object whole, with more of its surroundings, in the
 same receptive field; its distributions, upsampled, are averaged in too.
-Pure functions on tensors; the pooling strength and the flip ship with the
-weights (``NetConfig.region_radius`` / ``region_eps`` / ``region_mode`` / ``flip_average`` /
-``context_size``, chosen on validation photos).
+Last, ``fade_neutral``: where the network is unsure whether a pixel is gray
+at all (a white wall, sand, an overcast sky), the annealed mean of "gray or
+beige" is a tint; the pixel's colour fades by how much of its distribution
+lies at or next to gray, and a gain gives the whole photo back the colour
+the fade took, so it goes to the pixels the network is sure are coloured.
+Pure functions on tensors; the pooling strength, the flip, the coarser look
+and the fade ship with the weights (``NetConfig.region_radius`` /
+``region_eps`` / ``region_mode`` / ``flip_average`` / ``context_size`` /
+``neutral_fade`` / ``chroma_gain``, chosen on validation photos).
 """
 
 from __future__ import annotations
@@ -32,6 +38,7 @@ from huerevive.ab_bins import decode_annealed_mean
 
 PROB_FLOOR = 1e-8  # the guided filter can undershoot 0 slightly near edges
 CONTEXT_SHARE = 0.5  # the coarser look's share of the averaged distributions (half and half)
+NEUTRAL_CHROMA = 10.5  # Lab chroma of "at or next to gray": the gray bin and the four bins one grid step from it
 
 
 def _box(x: torch.Tensor, radius: int) -> torch.Tensor:
@@ -89,6 +96,24 @@ def annealed_mean(probs: torch.Tensor, centres: torch.Tensor, temperature: float
     return torch.einsum("bqhw,qc->bchw", weights, centres.to(weights))
 
 
+def neutral_share(probs: torch.Tensor, centres: torch.Tensor) -> torch.Tensor:
+    """Distributions (B, Q, h, w) -> (B, 1, h, w): each pixel's probability of a colour at or next to gray."""
+    near_gray = (centres.norm(dim=1) <= NEUTRAL_CHROMA).to(probs)
+    return torch.einsum("bqhw,q->bhw", probs, near_gray).unsqueeze(1)
+
+
+def fade_neutral(ab: torch.Tensor, probs: torch.Tensor, centres: torch.Tensor, fade: float, gain: float = 1.0) -> torch.Tensor:
+    """ab (B, 2, h, w) decoded from ``probs`` -> ab * gain * (1 - neutral share) ** fade.
+
+    ``fade`` 0 leaves every colour as it is; the larger, the more a pixel
+    that is possibly gray loses its tint. A pixel the network is sure is
+    coloured keeps its colour, times ``gain``.
+    """
+    if fade == 0.0:
+        return ab * gain if gain != 1.0 else ab
+    return ab * ((1.0 - neutral_share(probs, centres)).clamp_min(0.0) ** fade * gain)
+
+
 def view_probs(logits: torch.Tensor, mirrored_logits: torch.Tensor | None = None) -> torch.Tensor:
     """One look's distributions (B, Q, h, w): softmax, averaged with its mirror's (mirrored back) if given."""
     probs = torch.softmax(logits, dim=1)
@@ -108,6 +133,8 @@ def decode_ab(
     mode: str = "mixture",
     context: tuple[torch.Tensor, torch.Tensor | None] | None = None,
     context_share: float = CONTEXT_SHARE,
+    neutral_fade: float = 0.0,
+    chroma_gain: float = 1.0,
 ) -> torch.Tensor:
     """Logits (B, Q, h, w) -> ab (B, 2, h, w) in Lab units.
 
@@ -118,14 +145,17 @@ def decode_ab(
     with these, ``context_share`` of them (0 to 1; half and half by default,
     0 ignores the coarser look, 1 keeps only it: what the explainer shows).
     With a ``guide`` (B, 1, h, w) and ``radius`` > 0 the distributions are
-    region-pooled next (``mode``: see ``region_pool``). With none of these
-    this equals the per-pixel annealed mean.
+    region-pooled next (``mode``: see ``region_pool``). Last the colour of
+    possibly gray pixels fades (``neutral_fade``, ``chroma_gain``: see
+    ``fade_neutral``). With none of these this equals the per-pixel annealed
+    mean.
     """
     if not 0.0 <= context_share <= 1.0:
         raise ValueError(f"context_share must be from 0 to 1, got {context_share!r}")
     pooling = guide is not None and radius > 0
-    if mirrored_logits is None and context is None and not pooling:
-        return decode_annealed_mean(logits, centres, temperature)
+    if mirrored_logits is None and context is None and not pooling and neutral_fade == 0.0:
+        ab = decode_annealed_mean(logits, centres, temperature)
+        return ab if chroma_gain == 1.0 else ab * chroma_gain
     probs = view_probs(logits, mirrored_logits)
     if context is not None:
         # Bilinear weights are non-negative and sum to one, so the resized distributions still sum to one.
@@ -133,4 +163,4 @@ def decode_ab(
         probs = (1.0 - context_share) * probs + context_share * coarse  # at 0.5 exactly the half-and-half mean
     if pooling:
         probs = region_pool(probs, guide, radius, eps, mode)
-    return annealed_mean(probs, centres, temperature)
+    return fade_neutral(annealed_mean(probs, centres, temperature), probs, centres, neutral_fade, chroma_gain)

@@ -11,7 +11,14 @@ import torch
 
 from huerevive.decoding import POOL_MODES
 from huerevive.errors import HueReviveError
-from huerevive.network import ColorNet, NetConfig, context_share_problem, context_size_problem
+from huerevive.network import (
+    ColorNet,
+    NetConfig,
+    chroma_gain_problem,
+    context_share_problem,
+    context_size_problem,
+    neutral_fade_problem,
+)
 
 WEIGHTS_DIR = Path(__file__).resolve().parent / "weights"
 DEFAULT_WEIGHTS = WEIGHTS_DIR / "colornet.pt"
@@ -82,7 +89,8 @@ def _net_config(raw: object) -> NetConfig:
     config = NetConfig(**{**raw, "decoder_channels": tuple(raw.get("decoder_channels", NetConfig.decoder_channels))})
     if config.region_mode not in POOL_MODES:
         raise WeightsError(f"unknown region pooling mode {config.region_mode!r} (known: {', '.join(POOL_MODES)})")
-    if problem := context_size_problem(config.context_size) or context_share_problem(config.context_share):
+    if problem := (context_size_problem(config.context_size) or context_share_problem(config.context_share)
+                   or neutral_fade_problem(config.neutral_fade) or chroma_gain_problem(config.chroma_gain)):
         raise WeightsError(problem)
     return config
 

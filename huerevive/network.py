@@ -43,6 +43,10 @@ class NetConfig:
     # and average the two looks' distributions (huerevive.decoding); 0: off.
     context_size: int = 0
     context_share: float = CONTEXT_SHARE  # the coarser look's share of the averaged distributions (0 to 1)
+    # A pixel's colour fades by (1 - its distribution's share near gray) ** neutral_fade, then every colour is
+    # scaled by chroma_gain (huerevive.decoding.fade_neutral); 0 and 1: off.
+    neutral_fade: float = 0.0
+    chroma_gain: float = 1.0
     # Hints spread over look-alike pixels after decoding (huerevive.hint_spreading); spread_tau 0: off.
     spread_tau: float = 0.7
     spread_sigma: float = 0.15
@@ -50,6 +54,8 @@ class NetConfig:
 
 
 MIN_CONTEXT_SIZE = 32  # a coarser look smaller than this sees nothing the network can use
+MAX_NEUTRAL_FADE = 4.0  # (1 - p) ** 4 already turns a pixel that is a third likely gray to a fifth of its colour
+CHROMA_GAIN_RANGE = (0.5, 2.0)  # as the site's saturation control, which multiplies on top of it
 
 
 def context_size_problem(size: object) -> str | None:
@@ -62,11 +68,26 @@ def context_size_problem(size: object) -> str | None:
     return f"context_size must be 0 (off) or at least {MIN_CONTEXT_SIZE} pixels, got {size!r}"
 
 
+def _number_problem(name: str, value: object, low: float, high: float, what: str) -> str | None:
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and low <= value <= high:
+        return None
+    return f"{name} must be {what}, got {value!r}"
+
+
 def context_share_problem(share: object) -> str | None:
     """Why ``share`` cannot be a ``NetConfig.context_share`` (a number from 0 to 1), or None when it can."""
-    if isinstance(share, (int, float)) and not isinstance(share, bool) and 0.0 <= share <= 1.0:
-        return None
-    return f"context_share must be a number from 0 to 1, got {share!r}"
+    return _number_problem("context_share", share, 0.0, 1.0, "a number from 0 to 1")
+
+
+def neutral_fade_problem(fade: object) -> str | None:
+    """Why ``fade`` cannot be a ``NetConfig.neutral_fade`` (0, off, to 4), or None when it can."""
+    return _number_problem("neutral_fade", fade, 0.0, MAX_NEUTRAL_FADE, f"a number from 0 (off) to {MAX_NEUTRAL_FADE:g}")
+
+
+def chroma_gain_problem(gain: object) -> str | None:
+    """Why ``gain`` cannot be a ``NetConfig.chroma_gain`` (0.5 to 2; 1: off), or None when it can."""
+    low, high = CHROMA_GAIN_RANGE
+    return _number_problem("chroma_gain", gain, low, high, f"a number from {low:g} to {high:g} (1: off)")
 
 
 def _conv_bn_relu(cin: int, cout: int) -> nn.Sequential:

@@ -260,6 +260,7 @@ class Colorizer:
         return decode_ab(
             logits, model.bin_centres, cfg.temperature, prepared.l_small, cfg.region_radius, cfg.region_eps,
             mirrored, cfg.region_mode, context, cfg.context_share if context_share is None else context_share,
+            cfg.neutral_fade, cfg.chroma_gain,
         )
 
     @torch.inference_mode()

@@ -6,7 +6,7 @@ import pytest
 import torch
 
 from huerevive.ab_bins import decode_annealed_mean, gamut_bin_centres
-from huerevive.decoding import annealed_mean, decode_ab, region_pool
+from huerevive.decoding import NEUTRAL_CHROMA, annealed_mean, decode_ab, neutral_share, region_pool
 
 CENTRES = gamut_bin_centres()
 
@@ -178,3 +178,48 @@ def test_the_coarser_looks_share_picks_either_look_alone_or_a_mix() -> None:
     for share in (-0.1, 1.5):
         with pytest.raises(ValueError, match="context_share must be from 0 to 1"):
             decode_ab(sure_red, CENTRES, 1.0, context=context, context_share=share)
+
+
+def _gray_or_beige_and_sure_red() -> tuple[torch.Tensor, int, int, int]:
+    """Column 0: half gray, half beige (the "white wall or sand?" doubt); column 1: a sure red."""
+    gray, beige, red = _nearest_bin(0, 0), _nearest_bin(10, 20), _nearest_bin(60, 40)
+    logits = torch.full((1, len(CENTRES), 3, 2), -30.0)
+    logits[0, gray, :, 0] = logits[0, beige, :, 0] = 5.0
+    logits[0, red, :, 1] = 5.0
+    return logits, gray, beige, red
+
+
+def test_neutral_share_counts_gray_and_the_four_bins_next_to_it_only() -> None:
+    probs = torch.zeros(1, len(CENTRES), 1, 4)
+    for column, (a, b) in enumerate(((0, 0), (0, 10), (-10, 0), (10, 10))):  # chroma 0, 10, 10 and 14
+        probs[0, _nearest_bin(a, b), 0, column] = 1.0
+    assert neutral_share(probs, CENTRES).flatten().tolist() == [1.0, 1.0, 1.0, 0.0]
+    assert int((CENTRES.norm(dim=1) <= NEUTRAL_CHROMA).sum()) == 5
+
+
+def test_the_fade_takes_the_tint_off_a_possibly_gray_pixel_and_keeps_a_sure_colour() -> None:
+    logits, gray, beige, red = _gray_or_beige_and_sure_red()
+    plain = decode_ab(logits, CENTRES, 1.0)
+    # T = 1: the plain mean, a beige tint halfway between gray and beige; the red pixel red
+    assert torch.allclose(plain[0, :, 0, 0], (CENTRES[gray] + CENTRES[beige]) / 2, atol=1e-3)
+    assert torch.allclose(plain[0, :, 0, 1], CENTRES[red], atol=1e-3)
+    for fade, kept in ((1.0, 0.5), (2.0, 0.25), (0.5, 0.5 ** 0.5)):
+        faded = decode_ab(logits, CENTRES, 1.0, neutral_fade=fade)
+        assert torch.allclose(faded[..., 0], plain[..., 0] * kept, atol=1e-3)  # half likely gray: (1 - 1/2) ** fade
+        assert torch.allclose(faded[..., 1], plain[..., 1], atol=1e-3)  # nothing of it near gray: untouched
+    # The gain gives colour back to every pixel alike, after the fade or (fade 0) on its own.
+    regained = decode_ab(logits, CENTRES, 1.0, neutral_fade=1.0, chroma_gain=1.08)
+    assert torch.allclose(regained, decode_ab(logits, CENTRES, 1.0, neutral_fade=1.0) * 1.08, atol=1e-3)
+    assert torch.allclose(decode_ab(logits, CENTRES, 1.0, chroma_gain=1.08), plain * 1.08, atol=1e-3)
+
+
+def test_the_fade_works_on_what_the_looks_agree_on() -> None:
+    """With a mirror and a coarser look the fade reads the averaged distribution, the one the colour comes from."""
+    logits, gray, beige, red = _gray_or_beige_and_sure_red()
+    sure_gray = torch.full_like(logits, -30.0)
+    sure_gray[0, gray] = 5.0
+    mixed = decode_ab(logits, CENTRES, 1.0, mirrored_logits=sure_gray.flip(-1), neutral_fade=1.0)
+    # column 0: (gray + beige) / 2 mixed with gray -> 3/4 gray, mean beige / 4, faded by 1 - 3/4
+    assert torch.allclose(mixed[0, :, 0, 0], CENTRES[beige] / 4 * 0.25, atol=1e-3)
+    # column 1: red mixed half and half with gray -> mean red / 2, faded by 1 - 1/2
+    assert torch.allclose(mixed[0, :, 0, 1], CENTRES[red] / 2 * 0.5, atol=1e-3)

@@ -1,4 +1,4 @@
-"""training/decoding_options.py: export and evaluate refuse a bad coarse-look option with the same words."""
+"""training/decoding_options.py: export and evaluate refuse a bad coarse-look or neutral-fade option with the same words."""
 
 from __future__ import annotations
 
@@ -15,9 +15,12 @@ from training.export import main as export_main
      ("--context-size", "-1", "got -1"),
      ("--context-share", "1.5", "context_share must be a number from 0 to 1, got 1.5"),
      ("--context-share", "nan", "got nan"),
-     ("--context-share", "half", "not a number: 'half'")],
+     ("--context-share", "half", "not a number: 'half'"),
+     ("--neutral-fade", "-1", "neutral_fade must be a number from 0 (off) to 4, got -1.0"),
+     ("--neutral-fade", "some", "not a number: 'some'"),
+     ("--chroma-gain", "3", "chroma_gain must be a number from 0.5 to 2 (1: off), got 3.0")],
 )
-def test_both_tools_refuse_a_bad_coarse_look_before_any_work(
+def test_both_tools_refuse_a_bad_decoding_option_before_any_work(
     option: str, value: str, message: str, capsys: pytest.CaptureFixture, tmp_path
 ) -> None:
     # The checkpoint paths do not exist: the refusal must come first, from the option alone.
@@ -33,7 +36,8 @@ def test_both_tools_refuse_a_bad_coarse_look_before_any_work(
 
 
 @pytest.mark.parametrize(("option", "value", "parsed"), [("--context-size", "0", 0), ("--context-size", "256", 256),
-                                                        ("--context-share", "0.35", 0.35), ("--context-share", "1", 1.0)])
-def test_usable_coarse_look_options_are_taken_as_given(option: str, value: str, parsed: float) -> None:
+                                                        ("--context-share", "0.35", 0.35), ("--context-share", "1", 1.0),
+                                                        ("--neutral-fade", "0.5", 0.5), ("--chroma-gain", "1.08", 1.08)])
+def test_usable_decoding_options_are_taken_as_given(option: str, value: str, parsed: float) -> None:
     args = evaluate.parse_args(["--data", "x", option, value])
     assert getattr(args, option[2:].replace("-", "_")) == parsed

@@ -18,7 +18,7 @@ from huerevive.model_loading import (
     read_checkpoint,
     write_checkpoint,
 )
-from huerevive.network import context_share_problem, context_size_problem
+from huerevive.network import chroma_gain_problem, context_share_problem, context_size_problem, neutral_fade_problem
 
 
 def test_written_checkpoint_loads_as_the_same_network(tmp_path: Path) -> None:
@@ -59,6 +59,10 @@ def test_missing_or_foreign_weights_get_a_clear_error(tmp_path: Path) -> None:
      ({"context_size": 288.0}, "got 288.0"),
      ({"context_share": 1.5}, "context_share must be a number from 0 to 1, got 1.5"),
      ({"context_share": "half"}, "got 'half'"),
+     ({"neutral_fade": -0.5}, "neutral_fade must be a number from 0 \\(off\\) to 4, got -0.5"),
+     ({"neutral_fade": float("nan")}, "got nan"),
+     ({"chroma_gain": 0}, "chroma_gain must be a number from 0.5 to 2 \\(1: off\\), got 0"),
+     ({"chroma_gain": "1.08"}, "got '1.08'"),
      # a file from a newer HueRevive, with a decoding setting this one does not have
      ({"chroma_scale": 1.02}, "settings this HueRevive does not know \\(chroma_scale\\): it was made by a newer version")],
 )
@@ -73,11 +77,14 @@ def test_weights_with_unusable_decoding_settings_are_refused_on_loading(tmp_path
 
 def test_older_files_load_with_defaults_and_a_file_without_settings_is_refused(tmp_path: Path) -> None:
     ckpt = read_checkpoint(DEFAULT_WEIGHTS)
-    # a file from before the whole-photo summary and the coarser look's share existed: their defaults apply
-    older = {k: v for k, v in ckpt["config"].items() if k not in ("scene_context", "context_share")}
+    # a file from before the whole-photo summary, the coarser look's share and the neutral fade existed: their
+    # defaults apply (the fade off: such a file colours as it always did)
+    newer = ("scene_context", "context_share", "neutral_fade", "chroma_gain")
+    older = {k: v for k, v in ckpt["config"].items() if k not in newer}
     write_checkpoint({**ckpt, "config": older}, tmp_path / "older.pt")
     model = load_model(tmp_path / "older.pt", device="cpu")
     assert (model.config.scene_context, model.config.context_share) == (False, 0.5)
+    assert (model.config.neutral_fade, model.config.chroma_gain) == (0.0, 1.0)
     assert model.config.context_size == ckpt["config"]["context_size"] != 0  # the settings it has are kept
     write_checkpoint({k: v for k, v in ckpt.items() if k != "config"}, tmp_path / "bare.pt")
     with pytest.raises(WeightsError, match="holds no network settings"):
@@ -95,6 +102,13 @@ def test_one_rule_says_which_coarse_look_sizes_are_usable(size: object, allowed:
                                                 (1.01, False), (True, False), ("0.5", False), (float("nan"), False)])
 def test_one_rule_says_which_shares_of_the_coarse_look_are_usable(share: object, allowed: bool) -> None:
     assert (context_share_problem(share) is None) is allowed
+
+
+@pytest.mark.parametrize(("fade", "gain", "allowed"), [(0, 1, True), (0.5, 1.08, True), (4, 2, True), (0.0, 0.5, True),
+                                                       (-0.1, 1, False), (4.5, 1, False), (0.5, 0.4, False),
+                                                       (0.5, 2.1, False), (True, 1, False), (0.5, "1", False)])
+def test_one_rule_each_says_which_neutral_fades_and_gains_are_usable(fade: object, gain: object, allowed: bool) -> None:
+    assert (neutral_fade_problem(fade) is None and chroma_gain_problem(gain) is None) is allowed
 
 
 def _real_l(size: int = 192) -> torch.Tensor:

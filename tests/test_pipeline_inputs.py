@@ -249,3 +249,25 @@ def test_load_reads_the_photo_with_the_pipelines_size_limit(colorizer, photo: Pa
     for read in (small.load, small.colorize):
         with pytest.raises(ImageTooLargeError, match=f"{photo.name}.*above the limit of 20000 pixels"):
             read(photo)
+
+
+def test_the_neutral_fade_takes_colour_from_the_pixels_that_may_be_gray(colorizer, photo_rgb: np.ndarray) -> None:
+    """NetConfig.neutral_fade: the weights' fade reaches the pipeline's colour, and mostly where the colour was faint."""
+    import copy
+
+    from huerevive.pipeline import Colorizer
+
+    def with_fade(fade: float, gain: float) -> Colorizer:
+        model = copy.deepcopy(colorizer.model)
+        model.config.neutral_fade, model.config.chroma_gain = fade, gain
+        return Colorizer(model)
+
+    plain, faded = with_fade(0.0, 1.0).colorize_detailed(photo_rgb), with_fade(1.0, 1.0).colorize_detailed(photo_rgb)
+    np.testing.assert_allclose(faded.l, plain.l, atol=1e-4)  # lightness is the photo's either way
+    chroma, faded_chroma = np.hypot(*plain.ab_small), np.hypot(*faded.ab_small)
+    kept = faded_chroma / np.maximum(chroma, 1e-3)
+    assert kept.max() <= 1.0 + 1e-4  # a fade only ever takes colour away
+    faint, strong = chroma < np.percentile(chroma, 25), chroma > np.percentile(chroma, 75)
+    assert kept[faint].mean() < kept[strong].mean() - 0.05  # the faint (possibly gray) pixels lose more of theirs
+    regained = with_fade(1.0, 1.5).colorize_detailed(photo_rgb)
+    np.testing.assert_allclose(regained.ab_small, faded.ab_small * 1.5, atol=1e-3)

@@ -23,6 +23,20 @@ def test_setting_names_show_the_mode_only_where_it_pools() -> None:
     assert setting_name(0.8, 4, 50.0, "consensus") == "T=0.8 r=4 eps=50 consensus"
     assert setting_name(0.8, 0, 50.0, "mixture", 1.15) == "T=0.8 r=0 eps=50 sat=1.15"
     assert setting_name(0.8, 0, 50.0, "mixture", 1.0) == "T=0.8 r=0 eps=50"
+    assert setting_name(0.8, 0, 50.0, "mixture", 1.0, 0.5, 1.08) == "T=0.8 r=0 eps=50 fade=0.5 gain=1.08"
+    assert setting_name(0.8, 0, 50.0, "mixture", 1.2, 0.0, 1.0) == "T=0.8 r=0 eps=50 sat=1.2"
+
+
+@pytest.mark.parametrize(("option", "values", "message"),
+                         [("--neutral-fades", "0,5", "neutral_fade must be a number from 0 (off) to 4, got 5.0"),
+                          ("--chroma-gains", "1,0.2", "chroma_gain must be a number from 0.5 to 2 (1: off), got 0.2"),
+                          ("--chroma-gains", ",", "no values")])
+def test_fades_and_gains_the_weights_could_not_ship_are_refused(tmp_path: Path, capsys: pytest.CaptureFixture,
+                                                                option: str, values: str, message: str) -> None:
+    argv = ["--data", str(tmp_path / "nowhere"), option, values, "--out", str(tmp_path)]
+    assert main(argv) == 2
+    assert f"error: {option}: {message}" in capsys.readouterr().err
+    assert not (tmp_path / "tune.json").exists()
 
 
 def test_unknown_mode_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
@@ -116,3 +130,27 @@ def test_per_pixel_row_is_the_pipeline_and_pooling_rows_differ(photos_dir: Path,
     assert summary[mixture]["psnr"] != pytest.approx(summary[consensus]["psnr"], abs=1e-4)  # the modes decode differently
     md = (tmp_path / "tune.md").read_text(encoding="utf-8")
     assert f"| {consensus} |" in md
+
+
+@pytest.mark.slow
+def test_fade_rows_take_colour_off_and_the_default_row_is_the_weights_own(photos_dir: Path, tmp_path: Path,
+                                                                          colorizer: Colorizer) -> None:
+    val = photos_dir / "val"
+    config = colorizer.model.config
+    temperature = config.temperature
+    argv = ["--data", str(val), "--max-images", "2", "--temperatures", f"{temperature:g}", "--radii", "0",
+            "--neutral-fades", "0,1", "--chroma-gains", "1", "--out", str(tmp_path)]
+    assert main(argv) == 0
+    summary = json.loads((tmp_path / "tune.json").read_text(encoding="utf-8"))["sets"][str(val)]["summary"]
+    plain, faded = setting_name(temperature, 0, 50.0, "mixture"), setting_name(temperature, 0, 50.0, "mixture", fade=1.0)
+    assert list(summary) == ["grayscale", plain, faded, "truth"]
+    assert summary[faded]["colourfulness"] < summary[plain]["colourfulness"] - 0.5  # the fade took some colour
+    assert summary[faded]["colourfulness"] > 0.5 * summary[plain]["colourfulness"]  # ...from the possibly gray pixels only
+    # Without the options: one row, the weights' own fade and gain, which is the pipeline's colour.
+    assert main(["--data", str(val), "--max-images", "2", "--temperatures", f"{temperature:g}", "--radii", "0",
+                 "--out", str(tmp_path / "own")]) == 0
+    own = json.loads((tmp_path / "own" / "tune.json").read_text(encoding="utf-8"))["sets"][str(val)]["summary"]
+    name = setting_name(temperature, 0, 50.0, "mixture", fade=config.neutral_fade, gain=config.chroma_gain)
+    ours = [metrics.psnr(colorizer.colorize_loaded(LoadedImage(grayscale_of(load_image(p).rgb), None, p.name)).rgb,
+                         load_image(p).rgb) for p in spread(find_photos(val), 2)]
+    assert list(own) == ["grayscale", name, "truth"] and own[name]["psnr"] == pytest.approx(np.mean(ours), abs=0.02)

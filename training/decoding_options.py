@@ -11,7 +11,7 @@ import argparse
 from collections.abc import Callable
 from typing import TypeVar
 
-from huerevive.network import context_share_problem, context_size_problem
+from huerevive.network import chroma_gain_problem, context_share_problem, context_size_problem, neutral_fade_problem
 
 T = TypeVar("T", int, float)
 
@@ -35,3 +35,13 @@ def context_size_option(text: str) -> int:
 def context_share_option(text: str) -> float:
     """``--context-share``: the coarser look's share of the colour, 0 to 1."""
     return _checked(text, float, context_share_problem, "a number")
+
+
+def neutral_fade_option(text: str) -> float:
+    """``--neutral-fade``: how much possibly gray pixels' colour fades, 0 (off) to the network's maximum."""
+    return _checked(text, float, neutral_fade_problem, "a number")
+
+
+def chroma_gain_option(text: str) -> float:
+    """``--chroma-gain``: the colour given back after the fade (1: none)."""
+    return _checked(text, float, chroma_gain_problem, "a number")

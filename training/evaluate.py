@@ -49,7 +49,12 @@ from huerevive.model_loading import load_model, model_version
 from huerevive.network import ColorNet
 from huerevive.pipeline import Colorizer, PreparedPhoto
 from huerevive.progress import ProgressBar
-from training.decoding_options import context_share_option, context_size_option
+from training.decoding_options import (
+    chroma_gain_option,
+    context_share_option,
+    context_size_option,
+    neutral_fade_option,
+)
 from training.hints import sample_eval_hints
 
 PHOTO_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp", ".tif", ".tiff")
@@ -114,6 +119,8 @@ def configured_model(
     region_mode: str | None = None,
     context_size: int | None = None,
     context_share: float | None = None,
+    neutral_fade: float | None = None,
+    chroma_gain: float | None = None,
 ) -> ColorNet:
     """``model`` with its inference settings overridden (a copy: the cached model stays as it is)."""
     overrides: dict[str, float | int | str] = {}
@@ -125,6 +132,8 @@ def configured_model(
         ("region_mode", region_mode),
         ("context_size", context_size),
         ("context_share", context_share),
+        ("neutral_fade", neutral_fade),
+        ("chroma_gain", chroma_gain),
     ):
         if value is not None:
             overrides[key] = value
@@ -445,6 +454,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                    help="override the coarser look's long side (px) whose colour is averaged in (0: off)")
     p.add_argument("--context-share", type=context_share_option, default=None,
                    help="override the coarser look's share of the colour (0 to 1)")
+    p.add_argument("--neutral-fade", type=neutral_fade_option, default=None,
+                   help="override how much the colour of possibly gray pixels fades (0: off)")
+    p.add_argument("--chroma-gain", type=chroma_gain_option, default=None,
+                   help="override the colour given back after the fade (1: none)")
     p.add_argument("--threads", type=int, default=0, help="CPU threads for torch (0: torch's default)")
     args = p.parse_args(argv)
     if args.max_images < 0:
@@ -486,7 +499,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         model = configured_model(
             load_model(args.model), args.working_size, args.temperature, args.region_radius, args.region_eps,
-            args.region_mode, args.context_size, args.context_share,
+            args.region_mode, args.context_size, args.context_share, args.neutral_fade, args.chroma_gain,
         )
     except HueReviveError as exc:
         print(f"error: {exc}", file=sys.stderr)
@@ -519,6 +532,8 @@ def main(argv: list[str] | None = None) -> int:
             "flip_average": model.config.flip_average,
             "context_size": model.config.context_size,
             "context_share": model.config.context_share,
+            "neutral_fade": model.config.neutral_fade,
+            "chroma_gain": model.config.chroma_gain,
             "max_images": args.max_images,
             "truth": not args.no_truth,
             "weights": str(args.model) if args.model else "package default",

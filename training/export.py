@@ -20,7 +20,12 @@ import torch
 
 from huerevive.decoding import POOL_MODES
 from huerevive.model_loading import CHECKPOINT_FORMAT, make_checkpoint, model_from_checkpoint, write_checkpoint
-from training.decoding_options import context_share_option, context_size_option
+from training.decoding_options import (
+    chroma_gain_option,
+    context_share_option,
+    context_size_option,
+    neutral_fade_option,
+)
 from training.record import new_version, training_record
 
 
@@ -42,6 +47,10 @@ def main(argv: list[str] | None = None) -> int:
                    help="long side (px) of a coarser look whose colour is averaged in, to ship (0: off; one more network pass)")
     p.add_argument("--context-share", type=context_share_option, default=None,
                    help="the coarser look's share of the colour, to ship (0 to 1; 0.5: half and half)")
+    p.add_argument("--neutral-fade", type=neutral_fade_option, default=None,
+                   help="how much the colour of possibly gray pixels fades, to ship (0: off)")
+    p.add_argument("--chroma-gain", type=chroma_gain_option, default=None,
+                   help="the colour given back to the whole photo after the fade, to ship (1: none)")
     p.add_argument("--spread-tau", type=float, default=None, help="how alike a pixel must look to take a hint (0: off)")
     p.add_argument("--spread-sigma", type=float, default=None, help="how far a hint reaches, share of the diagonal")
     p.add_argument("--spread-gamma", type=float, default=None, help="how sharply the most alike hint wins")
@@ -68,7 +77,7 @@ def main(argv: list[str] | None = None) -> int:
         model.config.context_size = args.context_size
     if args.context_share is not None:
         model.config.context_share = args.context_share
-    for name in ("spread_tau", "spread_sigma", "spread_gamma"):
+    for name in ("neutral_fade", "chroma_gain", "spread_tau", "spread_sigma", "spread_gamma"):
         if getattr(args, name) is not None:
             setattr(model.config, name, getattr(args, name))
     decoding = {
@@ -80,6 +89,8 @@ def main(argv: list[str] | None = None) -> int:
         "flip_average": model.config.flip_average,
         "context_size": model.config.context_size,
         "context_share": model.config.context_share,
+        "neutral_fade": model.config.neutral_fade,
+        "chroma_gain": model.config.chroma_gain,
         "spread": {k: getattr(model.config, f"spread_{k}") for k in ("tau", "sigma", "gamma")},
     }
     meta = reexport_meta(state["meta"], decoding) if weights_file else training_meta(state, decoding)

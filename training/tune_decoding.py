@@ -1,4 +1,4 @@
-"""Choose the decoding settings to ship (temperature, region-consistent pooling) on held-out photos.
+"""Choose the decoding settings to ship (temperature, region-consistent pooling, neutral fade) on held-out photos.
 
     python -m training.tune_decoding --model runs/x/auto.pt --data ../shared/photos_more/val --max-images 100 \
         --temperatures 0.5,0.7 --radii 0,4,8 --modes mixture,consensus --saturations 0.85,1,1.15 --out eval-out/tune
@@ -9,6 +9,8 @@ PSNR, LPIPS, AuC, colourfulness, FID against the truth set, with the
 grayscale baseline beside them. ``--saturations`` also scores the pipeline's
 own saturation control (chroma scaled after decoding, as the site's slider):
 is the colour the decoding gives too much, or too little, for these scores?
+``--neutral-fades`` and ``--chroma-gains`` (``huerevive.decoding.fade_neutral``;
+by default the weights' own) score fading the colour of possibly gray pixels.
 ``--truth-powers`` scores what no pipeline can do, as a bound: each photo's
 saturation set from its truth's colourfulness (``truth_saturation``), the most
 a judge of how vivid each photo was could give the decoded colour.
@@ -34,6 +36,7 @@ from huerevive import metrics
 from huerevive.decoding import POOL_MODES, decode_ab
 from huerevive.image_input import LoadedImage, load_image
 from huerevive.model_loading import load_model
+from huerevive.network import chroma_gain_problem, neutral_fade_problem
 from huerevive.pipeline import MAX_SATURATION, Colorizer
 from huerevive.progress import ProgressBar
 from training.evaluate import PSNR_CAP, find_photos, grayscale_of
@@ -69,6 +72,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--eps", default="50", help="region pooling edge thresholds (L units squared)")
     p.add_argument("--modes", default="mixture", help=f"region pooling modes, from {','.join(POOL_MODES)}")
     p.add_argument("--saturations", default="1", help="chroma scales applied after decoding (the pipeline's saturation)")
+    p.add_argument("--neutral-fades", default=None,
+                   help="how much possibly gray pixels' colour fades, e.g. 0,0.5 (default: the weights' own)")
+    p.add_argument("--chroma-gains", default=None,
+                   help="the colour given back after the fade, e.g. 1,1.07 (default: the weights' own)")
     p.add_argument("--truth-powers", default="",
                    help="also score each saturation-1 setting with every photo's saturation set from its truth's "
                         "colourfulness, to these powers (1: the truth's colourfulness; 0.5: halfway); a bound, not a setting")
@@ -97,18 +104,22 @@ def truth_name(setting: str, power: float) -> str:
     return f"{setting} truth-sat^{power:g}"
 
 
-def setting_name(temperature: float, radius: int, eps: float, mode: str, saturation: float = 1.0) -> str:
-    """A setting's row label, e.g. ``T=0.8 r=4 eps=50 consensus sat=1.2`` (pooling's mode only when it pools,
-    the saturation only when it is not 1)."""
+def setting_name(temperature: float, radius: int, eps: float, mode: str, saturation: float = 1.0, fade: float = 0.0,
+                 gain: float = 1.0) -> str:
+    """A setting's row label, e.g. ``T=0.8 r=4 eps=50 consensus fade=0.5 gain=1.07 sat=1.2`` (pooling's mode only
+    when it pools, the fade, gain and saturation only when they change the colour)."""
     return (f"T={temperature:g} r={radius} eps={eps:g}" + (f" {mode}" if radius > 0 and mode != "mixture" else "")
+            + (f" fade={fade:g}" if fade != 0.0 else "") + (f" gain={gain:g}" if gain != 1.0 else "")
             + (f" sat={saturation:g}" if saturation != 1.0 else ""))
 
 
 @torch.inference_mode()
-def score_settings(colorizer: Colorizer, photos: list[Path], settings: list[tuple[float, int, float, str, float]],
+def score_settings(colorizer: Colorizer, photos: list[Path],
+                   settings: list[tuple[float, int, float, str, float, float, float]],
                    truth_powers: Sequence[float] = ()) -> dict:
     """Mean PSNR/LPIPS/AuC/colourfulness and FID per setting (and for gray) over ``photos``; each setting at
-    saturation 1 also with the per-photo saturation ``truth_saturation`` for each of ``truth_powers``."""
+    saturation 1 also with the per-photo saturation ``truth_saturation`` for each of ``truth_powers``. A setting is
+    (temperature, radius, eps, mode, neutral fade, chroma gain, saturation)."""
     rows: dict[str, list[dict]] = {}
     feats: dict[str, list[np.ndarray]] = {}
     model = colorizer.model
@@ -120,15 +131,16 @@ def score_settings(colorizer: Colorizer, photos: list[Path], settings: list[tupl
         logits, mirrored, context = colorizer.look_logits(prepared)  # every look the weights ship, as the pipeline
         outputs = {"grayscale": gray}
         truth_colour = metrics.colourfulness(original)
-        decoded: dict[tuple[float, int, float, str], torch.Tensor] = {}  # settings that differ only in saturation
-        for temperature, radius, eps, mode, saturation in settings:
-            key = (temperature, radius, eps, mode)
+        decoded: dict[tuple, torch.Tensor] = {}  # settings that differ only in saturation
+        for *decoding, saturation in settings:
+            key = tuple(decoding)
+            temperature, radius, eps, mode, fade, gain = key
             if key not in decoded:
                 decoded[key] = decode_ab(logits, model.bin_centres, temperature, prepared.l_small, radius, eps, mirrored,
-                                         mode, context, model.config.context_share)
+                                         mode, context, model.config.context_share, fade, gain)
             ab = decoded[key]
             # The pipeline's own last step: upsampled guided by L, the saturation control, joined with L.
-            name = setting_name(temperature, radius, eps, mode, saturation)
+            name = setting_name(temperature, radius, eps, mode, saturation, fade, gain)
             outputs[name] = colorizer.finish(prepared, ab, saturation).rgb
             if saturation == 1.0 and truth_powers:
                 ours_colour = metrics.colourfulness(outputs[name])
@@ -175,13 +187,23 @@ def main(argv: list[str] | None = None) -> int:
     if any(not 0.0 < v <= 1.0 for v in truth_powers):
         print(f"error: --truth-powers must be above 0 and at most 1, got {args.truth_powers!r}", file=sys.stderr)
         return 2
+    fades = None if args.neutral_fades is None else parse_floats(args.neutral_fades)
+    gains = None if args.chroma_gains is None else parse_floats(args.chroma_gains)
+    for option, values, problem in (("--neutral-fades", fades, neutral_fade_problem),
+                                    ("--chroma-gains", gains, chroma_gain_problem)):
+        if values is None:
+            continue
+        if message := "no values" if not values else next(filter(None, map(problem, values)), None):
+            print(f"error: {option}: {message}", file=sys.stderr)
+            return 2
     colorizer = setup_colorizer(args)
+    config = colorizer.model.config
     radii = [int(r) for r in parse_floats(args.radii)]
     settings = list(itertools.product(parse_floats(args.temperatures), radii, parse_floats(args.eps), modes,
-                                      saturations))
-    # eps and mode only matter with pooling: keep one per-pixel setting per temperature and saturation
+                                      fades or [config.neutral_fade], gains or [config.chroma_gain], saturations))
+    # eps and mode only matter with pooling: keep one per-pixel setting per temperature, fade, gain and saturation
     settings = [s for i, s in enumerate(settings)
-                if s[1] > 0 or all((t[0], t[1], t[4]) != (s[0], s[1], s[4]) for t in settings[:i])]
+                if s[1] > 0 or all((t[0], t[1], *t[4:]) != (s[0], s[1], *s[4:]) for t in settings[:i])]
     report = {"command": shlex.join(["python", "-m", "training.tune_decoding", *raw]), "sets": {}}
     lines = ["# Decoding settings on held-out photos", "", "```", report["command"], "```"]
     for data in map(Path, args.data):
