@@ -137,6 +137,28 @@ def ab_error_auc(pred: np.ndarray, truth: np.ndarray, max_threshold: int = AUC_M
     return float(within.mean())
 
 
+GRAY_CHROMA = 8.0  # Lab chroma below which a truth pixel counts as gray: a white wall, snow, an overcast sky
+
+
+def gray_tint(pred: np.ndarray, truth: np.ndarray, below: float = GRAY_CHROMA) -> float | None:
+    """The colour put where there is none: mean Lab chroma of ``pred`` over the pixels whose truth is gray.
+
+    A pixel is gray when its truth's chroma (sqrt(a^2 + b^2), CIE Lab D65) is
+    under ``below``. 0 for a grayscale output; the truth's own value (``pred``
+    = ``truth``) is the faint colour such pixels really have, under ``below``.
+    None when the truth has no gray pixel.
+    """
+    _check_pair(pred, truth)
+
+    def chroma_of(rgb: np.ndarray) -> torch.Tensor:
+        return rgb_to_lab(torch.from_numpy(rgb).permute(2, 0, 1).float().div_(255.0))[1:].norm(dim=0)
+
+    gray = chroma_of(truth) < below
+    if not bool(gray.any()):
+        return None
+    return float(chroma_of(pred)[gray].double().mean())
+
+
 # --- the learned metrics' networks ---------------------------------------------
 
 

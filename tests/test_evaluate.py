@@ -20,8 +20,8 @@ if str(REPO) not in sys.path:  # `training` lives at the repo root, beside the p
     sys.path.insert(0, str(REPO))
 from training import evaluate  # noqa: E402
 
-METRIC_KEYS = {"psnr", "ssim", "lpips", "auc", "fid", "colourfulness"}
-PER_IMAGE_KEYS = {"psnr", "ssim", "lpips", "auc", "colourfulness"}
+METRIC_KEYS = {"psnr", "ssim", "lpips", "auc", "gray_tint", "fid", "colourfulness"}
+PER_IMAGE_KEYS = {"psnr", "ssim", "lpips", "auc", "gray_tint", "colourfulness"}
 
 
 # --- the published report loader (fast) ---------------------------------------
@@ -199,6 +199,9 @@ def test_evaluate_on_four_val_photos(photos_dir: Path, tmp_path: Path) -> None:
     assert 0 < gray["ssim"] <= 1 and 0 < model["ssim"] <= 1
     assert 0 < gray["lpips"] < 1 and 0 < model["lpips"] < 1
     assert gray["fid"] > 0 and model["fid"] > 0
+    # Tint on gray: none for the grayscale baseline; the truth's own gray pixels have a faint colour under the threshold.
+    assert gray["gray_tint"] < 1.0 and 0.0 < truth["gray_tint"] < metrics.GRAY_CHROMA
+    assert model["gray_tint"] > gray["gray_tint"]
 
     people = report["subsets"]["people"]
     assert people["images"] == 2

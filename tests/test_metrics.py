@@ -17,6 +17,7 @@ from scipy import linalg
 from skimage.metrics import structural_similarity
 
 from huerevive import metrics
+from huerevive.color import rgb_to_lab
 
 
 def _smooth_image(seed: int, height: int = 96, width: int = 128) -> np.ndarray:
@@ -350,3 +351,24 @@ def test_auc_matches_an_independent_implementation(seed: int) -> None:
 def test_auc_refuses_mismatched_shapes() -> None:
     with pytest.raises(ValueError, match=r"\(8, 8, 3\).*\(4, 4, 3\)"):
         metrics.ab_error_auc(_solid((1, 2, 3)), _solid((1, 2, 3), 4))
+
+
+def test_gray_tint_is_the_colour_put_on_the_truths_gray_pixels_only() -> None:
+    red, gray = _solid((200, 50, 50)), _solid((106, 106, 106))  # chroma 68.7 and 0 (test above)
+    assert metrics.gray_tint(gray, gray) == pytest.approx(0.0, abs=0.05)
+    assert metrics.gray_tint(red, gray) == pytest.approx(68.7, abs=0.1)
+    half = red.copy()
+    half[:4] = 106  # truth: top half gray, bottom half red
+    assert metrics.gray_tint(red, half) == pytest.approx(68.7, abs=0.1)  # only the gray half is scored...
+    assert metrics.gray_tint(half, half) == pytest.approx(0.0, abs=0.05)  # ...so the red half costs nothing
+    assert metrics.gray_tint(gray, red) is None  # no gray pixel in the truth: nothing to score
+
+
+def test_gray_tint_counts_faint_truth_colour_as_gray_below_the_threshold() -> None:
+    faint = _solid((120, 110, 104))  # a warm off-white
+    chroma = float(rgb_to_lab(torch.tensor([120.0, 110.0, 104.0]).view(3, 1, 1) / 255.0)[1:].norm())
+    assert 2.0 < chroma < metrics.GRAY_CHROMA
+    assert metrics.gray_tint(faint, faint) == pytest.approx(chroma, abs=0.05)  # the truth's own faint colour
+    assert metrics.gray_tint(faint, faint, below=chroma - 0.5) is None
+    with pytest.raises(ValueError, match=r"\(8, 8, 3\).*\(8, 9, 3\)"):
+        metrics.gray_tint(faint, np.zeros((8, 9, 3), np.uint8))

@@ -7,17 +7,19 @@ resolution by the real pipeline and compared with the original.
     python -m training.evaluate --data ../shared/photos/val --publish   # ships the report with the weights
 
 Input = the photo's Lab lightness L only (a = b = 0); the grayscale baseline is
-that same gray image. Per image and per set: PSNR, SSIM, LPIPS, colourfulness;
-FID per set. When DIR or its parent holds a MANIFEST.tsv with a ``subject``
+that same gray image. Per image and per set: PSNR, SSIM, LPIPS, AuC, the tint
+on gray (``metrics.gray_tint``: colour put where the truth has none),
+colourfulness; FID per set. When DIR or its parent holds a MANIFEST.tsv with a ``subject``
 column, the ``people`` subset is reported too. Writes OUT/report.json,
 OUT/report.md and OUT/grid.jpg (gray | ours | truth).
 
 report.json: {"command", "data", "model_version", "settings", "images",
-"summary": {"model": {psnr, ssim, lpips, auc, fid, colourfulness}, "grayscale": {...},
-"truth": {colourfulness}}, "subsets": {"people": {"images", "model", "grayscale",
+"summary": {"model": {psnr, ssim, lpips, auc, gray_tint, fid, colourfulness}, "grayscale": {...},
+"truth": {colourfulness, gray_tint}}, "subsets": {"people": {"images", "model", "grayscale",
 "truth"}}, "per_image": [{"file", "model", "grayscale", "truth"}], "skipped": [...]}.
-Set-level PSNR, SSIM, LPIPS and colourfulness are means over images (an
-infinite PSNR counts as 100 dB); numbers that cannot be computed (FID of fewer
+Set-level PSNR, SSIM, LPIPS, AuC, tint on gray and colourfulness are means
+over images (an infinite PSNR counts as 100 dB; the tint over the photos that
+have gray pixels); numbers that cannot be computed (FID of fewer
 than 2 photos) are null. With --no-truth, "model" holds colourfulness only and
 "subsets" is empty.
 """
@@ -62,7 +64,7 @@ MANIFEST = "MANIFEST.tsv"
 PEOPLE = "people"
 PSNR_CAP = 100.0  # dB; identical images (PSNR = inf) count as this in set means
 GRID_HEIGHT = 256
-PAIR_METRICS = ("psnr", "ssim", "lpips", "auc")
+PAIR_METRICS = ("psnr", "ssim", "lpips", "auc", "gray_tint")
 # Finer landscape subjects (photos_more) also report together as "landscape".
 LANDSCAPE_SUBJECTS = frozenset({"landscape", "field", "forest", "lake", "mountain", "ocean", "road"})
 
@@ -147,13 +149,14 @@ def configured_model(
 # --- scoring -----------------------------------------------------------------
 
 
-def score_pair(pred: np.ndarray, truth: np.ndarray) -> dict[str, float]:
-    """PSNR, SSIM, LPIPS against ``truth`` and the colourfulness of ``pred``."""
+def score_pair(pred: np.ndarray, truth: np.ndarray) -> dict[str, float | None]:
+    """PSNR, SSIM, LPIPS, AuC and the tint on gray against ``truth``, and the colourfulness of ``pred``."""
     return {
         "psnr": metrics.psnr(pred, truth),
         "ssim": metrics.ssim(pred, truth),
         "lpips": metrics.lpips_distance(pred, truth),
         "auc": metrics.ab_error_auc(pred, truth),
+        "gray_tint": metrics.gray_tint(pred, truth),
         "colourfulness": metrics.colourfulness(pred),
     }
 
@@ -177,8 +180,10 @@ class _Scores:
         )
 
 
-def _mean(values: list[float]) -> float | None:
-    return float(np.mean(values)) if values else None
+def _mean(values: list[float | None]) -> float | None:
+    """The mean of the values there are (the tint on gray is None for a photo without gray pixels)."""
+    present = [v for v in values if v is not None]
+    return float(np.mean(present)) if present else None
 
 
 def _fid(feats_a: list[np.ndarray], feats_b: list[np.ndarray]) -> float | None:
@@ -199,7 +204,7 @@ def summarise(scores: _Scores, truth: bool) -> dict:
             part["fid"] = _fid(scores.features.get(key, []), scores.features.get("truth", []))
         summary[key] = part
     if truth:
-        summary["truth"] = {"colourfulness": _mean([r["truth"]["colourfulness"] for r in rows])}
+        summary["truth"] = {name: _mean([r["truth"].get(name) for r in rows]) for name in ("colourfulness", "gray_tint")}
     return summary
 
 
@@ -268,16 +273,18 @@ def _table(part: dict, truth: bool) -> list[str]:
     if not truth:
         return ["| | Colourfulness |", "|---|---|", f"| HueRevive | {_fmt(part['model'].get('colourfulness'), 1)} |"]
     lines = [
-        "| | PSNR (dB) ↑ | SSIM ↑ | LPIPS ↓ | FID ↓ | AuC ↑ | Colourfulness |",
-        "|---|---|---|---|---|---|---|",
+        "| | PSNR (dB) ↑ | SSIM ↑ | LPIPS ↓ | FID ↓ | AuC ↑ | Tint on gray | Colourfulness |",
+        "|---|---|---|---|---|---|---|---|",
     ]
     for key, label in (("model", "HueRevive"), ("grayscale", "Grayscale baseline (a = b = 0)")):
         m = part[key]
         lines.append(
             f"| {label} | {_fmt(m.get('psnr'), 2)} | {_fmt(m.get('ssim'), 3)} | {_fmt(m.get('lpips'), 3)} "
-            f"| {_fmt(m.get('fid'), 1)} | {_fmt(m.get('auc'), 3)} | {_fmt(m.get('colourfulness'), 1)} |"
+            f"| {_fmt(m.get('fid'), 1)} | {_fmt(m.get('auc'), 3)} | {_fmt(m.get('gray_tint'), 1)} "
+            f"| {_fmt(m.get('colourfulness'), 1)} |"
         )
-    lines.append(f"| Truth (colour originals) | | | | | | {_fmt(part['truth'].get('colourfulness'), 1)} |")
+    t = part["truth"]
+    lines.append(f"| Truth (colour originals) | | | | | | {_fmt(t.get('gray_tint'), 1)} | {_fmt(t.get('colourfulness'), 1)} |")
     return lines
 
 
@@ -398,7 +405,8 @@ def evaluate(
                 "file": name,
                 "model": score_pair(ours, original),
                 "grayscale": score_pair(gray, original),
-                "truth": {"colourfulness": metrics.colourfulness(original)},
+                "truth": {"colourfulness": metrics.colourfulness(original),
+                          "gray_tint": metrics.gray_tint(original, original)},
             }
             feats = dict(zip(("model", "grayscale", "truth"), metrics.inception_features([ours, gray, original])))
             if hint_counts:
