@@ -11,7 +11,9 @@ times depend on the machine's load):
    pix2pix U-Net of the original prototype;
 4. end-to-end with test-time flip averaging switched the other way than the
    shipped weights have it (what the flip costs), and the same for the
-   coarser second look (``context_size``: off, or 288 px if shipped off);
+   coarser second look (``context_size``: off, or 288 px if shipped off) and
+   the neutral fade (off, or 0.5 if shipped off), runs alternated with the
+   shipped pipeline's;
 5. with ``--baseline-model FILE`` (e.g. the previously shipped weights):
    end-to-end with that file and with the shipped one, runs alternated, so
    the ratio says what the change of weights or decoding costs.
@@ -78,19 +80,30 @@ def peak_memory_child(megapixels: float) -> dict:
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
-def setting_cost(colorizer: Colorizer, photo: np.ndarray, e2e: list[float], repeats: int, label: str, field: str,
+def alternated(first: Colorizer, second: Colorizer, photo: np.ndarray, repeats: int) -> tuple[float, float]:
+    """Median end-to-end seconds of two pipelines on ``photo``, their runs alternated so that load drifts cancel."""
+    first_times: list[float] = []
+    second_times: list[float] = []
+    for _ in range(repeats):
+        first_times += timed(lambda: first.colorize(photo), 1)
+        second_times += timed(lambda: second.colorize(photo), 1)
+    return statistics.median(first_times), statistics.median(second_times)
+
+
+def setting_cost(colorizer: Colorizer, photo: np.ndarray, repeats: int, label: str, field: str,
                  other: bool | float) -> None:
-    """End to end with one decoding setting switched from the shipped value to ``other``: what the setting costs."""
+    """End to end with one decoding setting switched from the shipped value to ``other`` (runs alternated with the
+    shipped pipeline's): what the setting costs."""
     toggled = copy.deepcopy(colorizer.model)
     setattr(toggled.config, field, other)
     switched = Colorizer(toggled)
     switched.colorize(photo[:256, :256])
-    e2e_other = timed(lambda: switched.colorize(photo), repeats)
+    shipped_time, other_time = alternated(colorizer, switched, photo, repeats)
     shipped = getattr(colorizer.model.config, field)
-    on, off = (e2e, e2e_other) if shipped else (e2e_other, e2e)
+    on, off = (shipped_time, other_time) if shipped else (other_time, shipped_time)
     print(
-        f"{label} (shipped {shipped}, compared with {other}): with {statistics.median(on):.2f} s, "
-        f"without {statistics.median(off):.2f} s -> it costs {statistics.median(on) / statistics.median(off):.2f}x end to end"
+        f"{label} (shipped {shipped}, compared with {other}; runs alternated): with {on:.2f} s, "
+        f"without {off:.2f} s -> it costs {on / off:.2f}x end to end"
     )
 
 
@@ -98,12 +111,7 @@ def baseline_cost(colorizer: Colorizer, photo: np.ndarray, repeats: int, path: s
     """End to end with the weights file at ``path`` and with the shipped one, alternating so load drifts cancel."""
     baseline = Colorizer(load_model(path))
     baseline.colorize(photo[:256, :256])
-    shipped_times: list[float] = []
-    baseline_times: list[float] = []
-    for _ in range(repeats):
-        shipped_times += timed(lambda: colorizer.colorize(photo), 1)
-        baseline_times += timed(lambda: baseline.colorize(photo), 1)
-    shipped, other = statistics.median(shipped_times), statistics.median(baseline_times)
+    shipped, other = alternated(colorizer, baseline, photo, repeats)
     print(
         f"against {path} ({model_version(baseline.model)}): shipped {shipped:.2f} s, baseline {other:.2f} s "
         f"-> the shipped weights take {shipped / other:.2f}x its time"
@@ -154,9 +162,9 @@ def main() -> None:
         f"-> ours {statistics.median(t_proto) / statistics.median(t_ours):.1f}x faster"
     )
     shipped = colorizer.model.config
-    setting_cost(colorizer, photo, e2e, args.repeats, "flip averaging", "flip_average", not shipped.flip_average)
-    setting_cost(colorizer, photo, e2e, args.repeats, "coarser look", "context_size", 0 if shipped.context_size else 288)
-    setting_cost(colorizer, photo, e2e, args.repeats, "neutral fade", "neutral_fade", 0.0 if shipped.neutral_fade else 0.5)
+    setting_cost(colorizer, photo, args.repeats, "flip averaging", "flip_average", not shipped.flip_average)
+    setting_cost(colorizer, photo, args.repeats, "coarser look", "context_size", 0 if shipped.context_size else 288)
+    setting_cost(colorizer, photo, args.repeats, "neutral fade", "neutral_fade", 0.0 if shipped.neutral_fade else 0.5)
     if args.baseline_model:
         baseline_cost(colorizer, photo, args.repeats, args.baseline_model)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
