@@ -78,14 +78,16 @@ def test_truth_rows_take_each_photo_to_its_truths_colourfulness(photos_dir: Path
                                                                 colorizer: Colorizer) -> None:
     val = photos_dir / "val"
     temperature = colorizer.model.config.temperature
+    own = {"fade": colorizer.model.config.neutral_fade, "gain": colorizer.model.config.chroma_gain}  # the weights' own
     argv = ["--data", str(val), "--max-images", "3", "--temperatures", f"{temperature:g}", "--radii", "0",
             "--saturations", "1,1.3", "--truth-powers", "1,0.5", "--out", str(tmp_path)]
     assert main(argv) == 0
     summary = json.loads((tmp_path / "tune.json").read_text(encoding="utf-8"))["sets"][str(val)]["summary"]
-    plain = setting_name(temperature, 0, 50.0, "mixture")
+    plain = setting_name(temperature, 0, 50.0, "mixture", **own)
     full, half = truth_name(plain, 1.0), truth_name(plain, 0.5)
     # Only the saturation-1 setting gets truth rows: the others already scale the colour.
-    assert list(summary) == ["grayscale", plain, full, half, setting_name(temperature, 0, 50.0, "mixture", 1.3), "truth"]
+    assert list(summary) == ["grayscale", plain, full, half, setting_name(temperature, 0, 50.0, "mixture", 1.3, **own),
+                             "truth"]
     truth, ours = summary["truth"]["colourfulness"], summary[plain]["colourfulness"]
     assert abs(ours - truth) > 5.0  # these photos' decoded colour is not already the truth's amount
     # Scaling the chroma scales colourfulness about linearly (sRGB clipping aside): the full row lands near the
@@ -101,6 +103,7 @@ def test_per_pixel_row_is_the_pipeline_and_pooling_rows_differ(photos_dir: Path,
     decodings = []  # each photo's network output is decoded once per decoding setting, not again per saturation
     monkeypatch.setattr(tune_decoding, "decode_ab", lambda *a, **k: decodings.append(a[2:]) or decode_ab(*a, **k))
     temperature = colorizer.model.config.temperature
+    own = {"fade": colorizer.model.config.neutral_fade, "gain": colorizer.model.config.chroma_gain}  # the weights' own
     argv = ["--data", str(val), "--max-images", "2", "--temperatures", f"{temperature:g}", "--radii", "0,4",
             "--modes", "mixture,consensus", "--saturations", "1,1.3", "--out", str(tmp_path)]
     assert main(argv) == 0
@@ -109,8 +112,9 @@ def test_per_pixel_row_is_the_pipeline_and_pooling_rows_differ(photos_dir: Path,
     assert report["sets"][str(val)]["images"] == 2
     assert len(decodings) == 2 * 3  # two photos x three decodings (per pixel, two pooling modes), each serving both saturations
     # One per-pixel row per saturation (eps and mode do not apply there), two pooled rows per saturation.
-    per_pixel, mixture, consensus = (setting_name(temperature, r, 50.0, m) for r, m in ((0, "mixture"), (4, "mixture"), (4, "consensus")))
-    saturated, mixture_sat, consensus_sat = (setting_name(temperature, r, 50.0, m, 1.3)
+    per_pixel, mixture, consensus = (setting_name(temperature, r, 50.0, m, **own)
+                                     for r, m in ((0, "mixture"), (4, "mixture"), (4, "consensus")))
+    saturated, mixture_sat, consensus_sat = (setting_name(temperature, r, 50.0, m, 1.3, **own)
                                              for r, m in ((0, "mixture"), (4, "mixture"), (4, "consensus")))
     assert list(summary) == ["grayscale", per_pixel, saturated, mixture, mixture_sat, consensus, consensus_sat, "truth"]
 

@@ -30,7 +30,7 @@ from PIL import Image
 
 from huerevive import metrics
 from huerevive.color import rgb_to_lab
-from huerevive.decoding import annealed_mean
+from huerevive.decoding import annealed_mean, fade_neutral
 from huerevive.image_input import LoadedImage, load_image
 from huerevive.model_loading import load_model
 from huerevive.pipeline import Colorizer, PreparedPhoto
@@ -63,7 +63,9 @@ def decode(colorizer: Colorizer, prepared: PreparedPhoto, flip: bool, allowed: t
     level = (prepared.l_small / 10).round().clamp(0, L_LEVELS - 1).long()[0, 0]
     probs = torch.softmax(logits, 1) * allowed[level].permute(2, 0, 1)[None] + 1e-12
     probs = probs / probs.sum(1, keepdim=True)
-    return annealed_mean(probs, model.bin_centres, model.config.temperature)
+    cfg = model.config  # the shipped neutral fade too, so that only the mask differs from "plain"
+    return fade_neutral(annealed_mean(probs, model.bin_centres, cfg.temperature), probs, model.bin_centres,
+                        cfg.neutral_fade, cfg.chroma_gain)
 
 
 @torch.inference_mode()
