@@ -409,6 +409,7 @@ def test_two_looks_step_shows_each_look_alone_beside_the_mix(page_env, colorizer
                   t("looks.far_caption", lang, size=config.context_size), t("looks.both_caption", lang)]
         assert [c for c in captions if c in wanted] == wanted
         assert t("looks.once", lang, size=config.working_size) not in [i.value for i in at.info]
+        assert config.neutral_fade > 0 and t("looks.fade", lang) in [m.value for m in at.markdown]  # as shipped
 
 
 def test_each_look_is_that_look_alone_at_preview_size(colorizer, photos_dir) -> None:
@@ -458,11 +459,13 @@ def test_weights_that_look_once_get_a_note_instead(page_env, request, tmp_path) 
     ckpt = read_checkpoint(DEFAULT_WEIGHTS)
     model = model_from_checkpoint(ckpt)
     model.config.context_size = 0
+    model.config.neutral_fade = 0.0  # and no fade: no sentence about it
     once = tmp_path / "once.pt"
     torch.save(make_checkpoint(model, {**ckpt.get("meta", {}), "version": "test-one-look"}), once)
     use_weights(page_env, request, once)
     at = run_explainer("en")
     assert t("looks.heading", "en") in [h.value for h in at.subheader]
     assert t("looks.once", "en", size=model.config.working_size) in [i.value for i in at.info]
+    assert t("looks.fade", "en") not in [m.value for m in at.markdown]
     assert len(at.image) == PLATE_IMAGES + PHOTO_IMAGES - LOOK_IMAGES + what_if_images()
     assert len(at.metric) == 2 * len(METRIC_NAMES), "the other steps are all there"

@@ -5,7 +5,9 @@ The shipped weights look at each photo twice (``NetConfig.working_size`` and
 (``huerevive.decoding.decode_ab``, ``NetConfig.context_share`` of the far
 look's). This step shows each look's colour on its own beside the mix, the
 result of the channels step. Weights that look once get a sentence instead
-of the pictures.
+of the pictures. Weights that fade the colour of pixels that may be gray
+(``NetConfig.neutral_fade``, ``huerevive.decoding.fade_neutral``) get a
+sentence on that last step of the decoding.
 """
 
 from __future__ import annotations
@@ -36,11 +38,18 @@ def each_look(colorizer: Colorizer, prepared: PreparedPhoto, looks: Looks | None
 
 
 def looks_step(shown: channels.Explained, config: NetConfig, lang: str) -> None:
-    """The close look's colour, the far look's, and the result, side by side (or a note for one look)."""
+    """The close look's colour, the far look's, and the result, side by side (or a note for one look); then the
+    neutral fade, when the weights ship one."""
     st.subheader(t("looks.heading", lang), anchor=False)
     if shown.looks is None:
         st.info(t("looks.once", lang, size=config.working_size))
-        return
+    else:
+        _both_looks(shown, config, lang)
+    if config.neutral_fade:
+        st.markdown(t("looks.fade", lang))
+
+
+def _both_looks(shown: channels.Explained, config: NetConfig, lang: str) -> None:
     st.markdown(t("looks.intro", lang, close=config.working_size, far=config.context_size,
                   share=round(100 * config.context_share)))
     close, far = shown.looks

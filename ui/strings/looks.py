@@ -25,6 +25,14 @@ STRINGS = {
         "ko": "둘을 섞은 결과: 2단계의 결과와 같습니다.",
         "en": "Both mixed: the result of step 2.",
     },
+    "looks.fade": {
+        "ko": "마지막으로, 회색인지 색이 있는지 네트워크가 헷갈리는 곳(흰 벽, 모래, 흐린 하늘)은 색을 옅게 합니다. "
+        "'회색'과 '어떤 색'을 평균하면 어느 쪽도 아닌 옅은 색조가 생기기 때문입니다. 색이 있다고 확신하는 곳은 그만큼 "
+        "색을 조금 더 받습니다. 이 페이지의 색은 모두 이 단계를 거친 것입니다.",
+        "en": "Last, where the network is unsure whether a pixel is gray at all (a white wall, sand, an overcast sky), "
+        "its colour is faded: the average of \"gray\" and \"a colour\" would be a faint tint that is neither. Pixels "
+        "it is sure are coloured get that much colour back. Every colour on this page has been through this step.",
+    },
     "looks.once": {
         "ko": "지금 쓰는 가중치는 사진을 {size}픽셀에서 한 번만 봅니다.",
         "en": "The weights in use look at the photo once, at {size} pixels.",
