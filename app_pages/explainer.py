@@ -38,7 +38,8 @@ def explained(loaded: LoadedImage, truth: np.ndarray | None, in_training: bool =
     prepared = colorizer.prepare(loaded)
     looks = colorizer.look_logits(prepared)
     result = colorizer.finish(prepared, colorizer.mix_looks(prepared, looks))
-    return channels.explain(result, truth, in_training, each_look(colorizer, prepared, looks))
+    gray = colorizer.gray_share(prepared, looks)[0, 0].cpu().numpy() if colorizer.model.config.neutral_fade else None
+    return channels.explain(result, truth, in_training, each_look(colorizer, prepared, looks), gray)
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)

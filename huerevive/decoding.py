@@ -122,6 +122,36 @@ def view_probs(logits: torch.Tensor, mirrored_logits: torch.Tensor | None = None
     return probs
 
 
+def _check_context_share(share: float) -> None:
+    if not 0.0 <= share <= 1.0:
+        raise ValueError(f"context_share must be from 0 to 1, got {share!r}")
+
+
+def mix_distributions(
+    logits: torch.Tensor,
+    mirrored_logits: torch.Tensor | None = None,
+    context: tuple[torch.Tensor, torch.Tensor | None] | None = None,
+    context_share: float = CONTEXT_SHARE,
+    guide: torch.Tensor | None = None,
+    radius: int = 0,
+    eps: float = 50.0,
+    mode: str = "mixture",
+) -> torch.Tensor:
+    """The distributions (B, Q, h, w) the colour is decoded from: every look averaged, then region-pooled.
+
+    The arguments are ``decode_ab``'s; this is its first half.
+    """
+    _check_context_share(context_share)
+    probs = view_probs(logits, mirrored_logits)
+    if context is not None:
+        # Bilinear weights are non-negative and sum to one, so the resized distributions still sum to one.
+        coarse = F.interpolate(view_probs(*context), size=probs.shape[-2:], mode="bilinear", align_corners=False)
+        probs = (1.0 - context_share) * probs + context_share * coarse  # at 0.5 exactly the half-and-half mean
+    if guide is not None and radius > 0:
+        probs = region_pool(probs, guide, radius, eps, mode)
+    return probs
+
+
 def decode_ab(
     logits: torch.Tensor,
     centres: torch.Tensor,
@@ -150,17 +180,10 @@ def decode_ab(
     ``fade_neutral``). With none of these this equals the per-pixel annealed
     mean.
     """
-    if not 0.0 <= context_share <= 1.0:
-        raise ValueError(f"context_share must be from 0 to 1, got {context_share!r}")
     pooling = guide is not None and radius > 0
     if mirrored_logits is None and context is None and not pooling and neutral_fade == 0.0:
+        _check_context_share(context_share)
         ab = decode_annealed_mean(logits, centres, temperature)
         return ab if chroma_gain == 1.0 else ab * chroma_gain
-    probs = view_probs(logits, mirrored_logits)
-    if context is not None:
-        # Bilinear weights are non-negative and sum to one, so the resized distributions still sum to one.
-        coarse = F.interpolate(view_probs(*context), size=probs.shape[-2:], mode="bilinear", align_corners=False)
-        probs = (1.0 - context_share) * probs + context_share * coarse  # at 0.5 exactly the half-and-half mean
-    if pooling:
-        probs = region_pool(probs, guide, radius, eps, mode)
+    probs = mix_distributions(logits, mirrored_logits, context, context_share, guide, radius, eps, mode)
     return fade_neutral(annealed_mean(probs, centres, temperature), probs, centres, neutral_fade, chroma_gain)

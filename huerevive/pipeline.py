@@ -26,7 +26,7 @@ import torch.nn.functional as F
 from PIL import Image
 
 from huerevive.color import lab_to_rgb_u8, rgb_u8_to_l
-from huerevive.decoding import decode_ab
+from huerevive.decoding import decode_ab, mix_distributions, neutral_share
 from huerevive.hint_spreading import look_alike_features, spread_hints
 from huerevive.hints import Hint, HintLike, check_hints, hint_maps, hint_points
 from huerevive.image_input import DEFAULT_MAX_PIXELS, ImageSource, LoadedImage, load_image
@@ -262,6 +262,19 @@ class Colorizer:
             mirrored, cfg.region_mode, context, cfg.context_share if context_share is None else context_share,
             cfg.neutral_fade, cfg.chroma_gain,
         )
+
+    @torch.inference_mode()
+    def gray_share(self, prepared: PreparedPhoto, looks: Looks | None = None) -> torch.Tensor:
+        """(1, 1, h/4, w/4): how likely each pixel is gray, by the distributions the colour is decoded from.
+
+        What the neutral fade reads (``huerevive.decoding.fade_neutral``); 0 to 1. ``looks``:
+        ``look_logits``' output for this photo without hints (None: the network runs for it).
+        """
+        cfg = self.model.config
+        logits, mirrored, context = self.look_logits(prepared) if looks is None else looks
+        probs = mix_distributions(logits, mirrored, context, cfg.context_share, prepared.l_small, cfg.region_radius,
+                                  cfg.region_eps, cfg.region_mode)
+        return neutral_share(probs, self.model.bin_centres)
 
     @torch.inference_mode()
     def colorize_prepared(

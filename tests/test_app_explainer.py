@@ -26,7 +26,7 @@ from ui.text import md_escape
 PAGE = REPO / "app_pages" / "explainer.py"
 PLATE_IMAGES = 5  # blue, green, red, combined, and the whole plate (in an expander)
 WHAT_IF_IMAGES = 3  # automatic, with one colour hint, where the colour changed
-LOOK_IMAGES = 3  # the close look alone, the far look alone, both mixed (the shipped weights look twice)
+LOOK_IMAGES = 4  # the close look alone, the far look alone, both mixed, where it may be gray (as shipped: two looks, a fade)
 PHOTO_IMAGES = 4 + LOOK_IMAGES + 4  # L, a, b, result; the two looks' step; four saturations
 UPLOAD_KEY = "hr_explain_upload"
 TIMEOUT = 300
@@ -410,6 +410,7 @@ def test_two_looks_step_shows_each_look_alone_beside_the_mix(page_env, colorizer
         assert [c for c in captions if c in wanted] == wanted
         assert t("looks.once", lang, size=config.working_size) not in [i.value for i in at.info]
         assert config.neutral_fade > 0 and t("looks.fade", lang) in [m.value for m in at.markdown]  # as shipped
+        assert t("looks.gray_caption", lang) in captions  # and the map of what the fade reads
 
 
 def test_each_look_is_that_look_alone_at_preview_size(colorizer, photos_dir) -> None:
@@ -449,6 +450,11 @@ def test_explaining_a_photo_runs_the_decoder_once(colorizer, photos_dir, monkeyp
     np.testing.assert_array_equal(shown.ab_small, wanted.ab_small)
     for look, want in zip(shown.looks, wanted.looks, strict=True):
         np.testing.assert_array_equal(look, want)
+    # The map of how likely each spot is gray (shipped weights fade): the pipeline's own, at preview size.
+    gray = colorizer.gray_share(colorizer.prepare(loaded))[0, 0].numpy()
+    assert shown.gray_share.shape == shown.l_small.shape
+    assert 0.0 <= shown.gray_share.min() < shown.gray_share.max() <= 1.0
+    np.testing.assert_allclose(shown.gray_share, channels.resize_map(gray, shown.l_small.shape), atol=1e-5)
 
 
 def test_weights_that_look_once_get_a_note_instead(page_env, request, tmp_path) -> None:

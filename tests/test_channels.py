@@ -304,3 +304,13 @@ def test_recolour_reproduces_the_pipeline_at_every_strip_saturation(colorizer, p
         direct = colorizer.colorize_detailed(path, saturation).rgb
         ours = channels.recolour(base.l, base.ab, saturation)
         assert np.abs(ours.astype(int) - direct.astype(int)).max() <= 1, saturation
+
+
+def test_a_map_is_resized_to_the_preview_and_keeps_its_values() -> None:
+    flat = channels.resize_map(np.full((30, 40), 0.25), (60, 80))
+    assert flat.shape == (60, 80) and flat.dtype == np.float32 and np.allclose(flat, 0.25)
+    halves = np.zeros((4, 8))
+    halves[:, 4:] = 1.0  # left half 0, right half 1
+    big = channels.resize_map(halves, (8, 16))
+    assert np.allclose(big[:, :7], 0.0) and np.allclose(big[:, 9:], 1.0)  # away from the edge, each half keeps its value
+    assert 0.0 < big[0, 7] < big[0, 8] < 1.0 and big.min() >= 0.0 and big.max() <= 1.0  # a blend across it

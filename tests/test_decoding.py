@@ -6,7 +6,15 @@ import pytest
 import torch
 
 from huerevive.ab_bins import decode_annealed_mean, gamut_bin_centres
-from huerevive.decoding import NEUTRAL_CHROMA, annealed_mean, decode_ab, neutral_share, region_pool
+from huerevive.decoding import (
+    NEUTRAL_CHROMA,
+    annealed_mean,
+    decode_ab,
+    fade_neutral,
+    mix_distributions,
+    neutral_share,
+    region_pool,
+)
 
 CENTRES = gamut_bin_centres()
 
@@ -223,3 +231,16 @@ def test_the_fade_works_on_what_the_looks_agree_on() -> None:
     assert torch.allclose(mixed[0, :, 0, 0], CENTRES[beige] / 4 * 0.25, atol=1e-3)
     # column 1: red mixed half and half with gray -> mean red / 2, faded by 1 - 1/2
     assert torch.allclose(mixed[0, :, 0, 1], CENTRES[red] / 2 * 0.5, atol=1e-3)
+
+
+def test_the_distributions_mixed_are_the_ones_the_colour_comes_from() -> None:
+    logits, gray, beige, red = _gray_or_beige_and_sure_red()
+    sure_gray = torch.full_like(logits, -30.0)
+    sure_gray[0, gray] = 5.0
+    probs = mix_distributions(logits, sure_gray, (sure_gray[..., :1, :1], None), 0.25)
+    assert torch.allclose(probs.sum(1), torch.ones(1, 3, 2), atol=1e-5)
+    # column 0: (1/2 gray + 1/2 beige) mixed half with the gray mirror -> 3/4 gray; then a quarter of the coarse gray
+    assert torch.allclose(neutral_share(probs, CENTRES)[0, 0, :, 0], torch.full((3,), 0.75 * 0.75 + 0.25), atol=1e-4)
+    decoded = decode_ab(logits, CENTRES, 1.0, mirrored_logits=sure_gray, context=(sure_gray[..., :1, :1], None),
+                        context_share=0.25, neutral_fade=0.5, chroma_gain=1.08)
+    assert torch.allclose(decoded, fade_neutral(annealed_mean(probs, CENTRES, 1.0), probs, CENTRES, 0.5, 1.08), atol=1e-5)

@@ -271,3 +271,9 @@ def test_the_neutral_fade_takes_colour_from_the_pixels_that_may_be_gray(colorize
     assert kept[faint].mean() < kept[strong].mean() - 0.05  # the faint (possibly gray) pixels lose more of theirs
     regained = with_fade(1.0, 1.5).colorize_detailed(photo_rgb)
     np.testing.assert_allclose(regained.ab_small, faded.ab_small * 1.5, atol=1e-3)
+    # Colorizer.gray_share is the map the fade reads: at fade 1 each pixel keeps 1 - its share of its colour.
+    pipeline = with_fade(1.0, 1.0)
+    share = pipeline.gray_share(pipeline.prepare(pipeline.load(photo_rgb)))[0, 0].numpy()
+    assert share.shape == chroma.shape and 0.0 <= share.min() and share.max() <= 1.0
+    coloured = chroma > 2.0
+    np.testing.assert_allclose(kept[coloured], 1.0 - share[coloured], atol=2e-3)

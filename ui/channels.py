@@ -281,18 +281,27 @@ class Explained:
     truth_colourfulness: float | None = None
     in_training: bool = False
     looks: tuple[np.ndarray, ...] | None = None  # ab like ab_small of each look alone (close, far); None: one look
+    gray_share: np.ndarray | None = None  # (h, w) like l_small: how likely each pixel is gray (weights with the fade)
 
 
 def explain(
     result: ColorizeResult, truth: np.ndarray | None, in_training: bool = False,
-    looks: tuple[np.ndarray, ...] | None = None,
+    looks: tuple[np.ndarray, ...] | None = None, gray_share: np.ndarray | None = None,
 ) -> Explained:
     """Shrink a result for display and, given its colour original, score it at full resolution.
 
-    ``looks``: each look's ab alone at preview size (``ui.looks_step.each_look``), kept as given.
+    ``looks``: each look's ab alone at preview size (``ui.looks_step.each_look``), kept as given;
+    ``gray_share``: the pipeline's map of how likely each pixel is gray (any size), resized to the preview.
     """
     l_small, ab_small = shrink_planes(result.l, result.ab)
+    gray = None if gray_share is None else resize_map(gray_share, l_small.shape)
     if truth is None:
-        return Explained(l_small, ab_small, in_training=in_training, looks=looks)
+        return Explained(l_small, ab_small, in_training=in_training, looks=looks, gray_share=gray)
     scores = compare_with_truth(result.rgb, result.l, truth)
-    return Explained(l_small, ab_small, scores, metrics.colourfulness(truth), in_training, looks)
+    return Explained(l_small, ab_small, scores, metrics.colourfulness(truth), in_training, looks, gray)
+
+
+def resize_map(values: np.ndarray, shape: tuple[int, int]) -> np.ndarray:
+    """A (h, w) map of numbers resized (bilinear) to ``shape``, float32."""
+    small = torch.from_numpy(np.asarray(values, dtype=np.float32))[None, None]
+    return F.interpolate(small, size=tuple(shape), mode="bilinear", align_corners=False)[0, 0].numpy()

@@ -19,6 +19,7 @@ from huerevive.network import NetConfig
 from huerevive.pipeline import Colorizer, Looks, PreparedPhoto
 from ui import channels
 from ui.i18n import t
+from ui.what_if import heat_image
 
 LOOK_SHARES = (0.0, 1.0)  # the coarser look's share: the close look alone, then the far look alone
 
@@ -47,6 +48,10 @@ def looks_step(shown: channels.Explained, config: NetConfig, lang: str) -> None:
         _both_looks(shown, config, lang)
     if config.neutral_fade:
         st.markdown(t("looks.fade", lang))
+    if shown.gray_share is not None:
+        col = st.columns(3)[0]  # the size of one look's picture above
+        col.image(heat_image(shown.gray_share, full_scale=1.0), width="stretch")
+        col.caption(t("looks.gray_caption", lang))
 
 
 def _both_looks(shown: channels.Explained, config: NetConfig, lang: str) -> None:

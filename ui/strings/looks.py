@@ -33,6 +33,11 @@ STRINGS = {
         "its colour is faded: the average of \"gray\" and \"a colour\" would be a faint tint that is neither. Pixels "
         "it is sure are coloured get that much colour back. Every colour on this page has been through this step.",
     },
+    "looks.gray_caption": {
+        "ko": "네트워크가 본 '회색일 가능성': 검은색은 색이 있다고 확신하는 곳, 밝을수록 회색일 가능성이 높아 색이 옅어지는 곳입니다.",
+        "en": "How likely the network thinks each spot is gray: black where it is sure of a colour, the brighter the "
+        "likelier gray, and the more that spot's colour fades.",
+    },
     "looks.once": {
         "ko": "지금 쓰는 가중치는 사진을 {size}픽셀에서 한 번만 봅니다.",
         "en": "The weights in use look at the photo once, at {size} pixels.",
