@@ -151,9 +151,11 @@ assert image_comparison  # the public entry point other pages import
 
 REPORT = {
     "summary": {
-        "model": {"psnr": 23.456, "ssim": 0.91234, "lpips": 0.14567, "fid": 12.345, "colourfulness": 31.25},
-        "grayscale": {"psnr": 21.111, "ssim": 0.88888, "lpips": 0.22222, "fid": 44.444, "colourfulness": 0.0},
-        "truth": {"colourfulness": 38.75},
+        "model": {"psnr": 23.456, "ssim": 0.91234, "lpips": 0.14567, "fid": 12.345, "gray_tint": 8.14,
+                  "colourfulness": 31.25},
+        "grayscale": {"psnr": 21.111, "ssim": 0.88888, "lpips": 0.22222, "fid": 44.444, "gray_tint": 0.0,
+                      "colourfulness": 0.0},
+        "truth": {"colourfulness": 38.75, "gray_tint": 4.32},
     },
     "images": 321,
 }
@@ -168,6 +170,11 @@ def test_quality_rows_format_the_report_values() -> None:
     assert by_metric["FID"]["Plain black & white"] == "44.4"
     assert by_metric["Colourfulness"]["Real colour photos"] == "38.8"
     assert by_metric["PSNR"]["Real colour photos"] == "–"
+    tint = by_metric["Tint on gray"]
+    assert (tint["HueRevive"], tint["Plain black & white"], tint["Real colour photos"]) == ("8.1", "0.0", "4.3")
+    assert tint["Better is"] == "closer to real photos"
+    older = {"summary": {k: {m: v for m, v in part.items() if m != "gray_tint"} for k, part in REPORT["summary"].items()}}
+    assert {row["Measure"].split(":")[0]: row["HueRevive"] for row in quality_rows(older, "en")}["Tint on gray"] == "–"
     assert "321" in quality_sentence(REPORT, "ko") and "23.46" in quality_sentence(REPORT, "ko")
 
 
@@ -247,7 +254,7 @@ def test_about_page_reads_the_report(lang: str, monkeypatch: pytest.MonkeyPatch,
     assert at.title[0].value == t("about.title", lang)
     table = at.dataframe[0].value
     values = table[t("quality.model", lang)].tolist()
-    assert values == ["23.46", "0.912", "0.146", "12.3", "31.2"]
+    assert values == ["23.46", "0.912", "0.146", "12.3", "8.1", "31.2"]
     assert t("about.credits", lang) in [m.value for m in at.markdown]
     assert "EfficientNet-Lite0" in t("footer.licence", lang) and "LPIPS" in t("footer.licence", lang)
 

@@ -15,6 +15,7 @@ METRICS: dict[str, tuple[int, str]] = {
     "ssim": (3, "quality.higher"),
     "lpips": (3, "quality.lower"),
     "fid": (1, "quality.lower"),
+    "gray_tint": (1, "quality.closer"),
     "colourfulness": (1, "quality.closer"),
 }
 

@@ -41,6 +41,10 @@ STRINGS = {
     "quality.ssim": {"ko": "SSIM: 구조가 얼마나 비슷한가", "en": "SSIM: how similar the structure looks"},
     "quality.lpips": {"ko": "LPIPS: 사람 눈에 보이는 차이 (신경망 기반)", "en": "LPIPS: perceived difference (network-based)"},
     "quality.fid": {"ko": "FID: 사진 전체의 분포가 실제와 얼마나 다른가", "en": "FID: how far the whole set's statistics are from real photos"},
+    "quality.gray_tint": {
+        "ko": "회색 위의 색조: 실제로 회색인 곳(흰 벽, 눈, 흐린 하늘)에 칠한 색의 양",
+        "en": "Tint on gray: how much colour goes where the real photo is gray (white walls, snow, overcast skies)",
+    },
     "quality.colourfulness": {"ko": "색채감 (Hasler–Süsstrunk)", "en": "Colourfulness (Hasler–Süsstrunk)"},
     "quality.short": {
         "ko": "평가용 사진 {images}장에서 PSNR {psnr} dB (흑백 그대로: {gray_psnr} dB), LPIPS {lpips} (흑백: {gray_lpips}).",
