@@ -53,6 +53,17 @@ class NetConfig:
     spread_gamma: float = 16.0
 
 
+# The settings that only change how the network's output becomes colour (chosen on held-out photos, re-exported
+# without retraining); the hint-spreading settings aside.
+DECODING_FIELDS = ("working_size", "temperature", "region_radius", "region_eps", "region_mode", "flip_average",
+                   "context_size", "context_share", "neutral_fade", "chroma_gain")
+
+
+def decoding_settings(config: NetConfig) -> dict[str, object]:
+    """``config``'s decoding settings by name (``DECODING_FIELDS``), as export and evaluation record them."""
+    return {name: getattr(config, name) for name in DECODING_FIELDS}
+
+
 MIN_CONTEXT_SIZE = 32  # a coarser look smaller than this sees nothing the network can use
 MAX_NEUTRAL_FADE = 4.0  # (1 - p) ** 4 already turns a pixel that is a third likely gray to a fifth of its colour
 CHROMA_GAIN_RANGE = (0.5, 2.0)  # as the site's saturation control, which multiplies on top of it

@@ -135,6 +135,10 @@ def test_train_resume_and_export(small_train_set: Path, tmp_path: Path) -> None:
     assert reexported.meta["reexported_from"] == exported.meta["version"] != reexported.meta["version"]
     assert reexported.meta["steps"] == 8
     assert reexported.meta["temperature"] == 0.7 and reexported.meta["spread"] == exported.meta["spread"]
+    # The file's record of its decoding is its config's, setting by setting (one list: huerevive.network).
+    from huerevive.network import DECODING_FIELDS
+
+    assert all(reexported.meta[k] == getattr(reexported.config, k) for k in DECODING_FIELDS)
     assert all(torch.equal(a, b) for a, b in zip(reexported.state_dict().values(), exported.state_dict().values()))
 
 

@@ -48,7 +48,7 @@ from huerevive.errors import HueReviveError, ImageLoadError
 from huerevive.evaluation_report import REPORT_PATH
 from huerevive.image_input import LoadedImage, load_image
 from huerevive.model_loading import load_model, model_version
-from huerevive.network import ColorNet
+from huerevive.network import ColorNet, decoding_settings
 from huerevive.pipeline import Colorizer, PreparedPhoto
 from huerevive.progress import ProgressBar
 from training.decoding_options import (
@@ -532,16 +532,7 @@ def main(argv: list[str] | None = None) -> int:
         "data": str(data),
         "model_version": model_version(model),
         "settings": {
-            "working_size": model.config.working_size,
-            "temperature": model.config.temperature,
-            "region_radius": model.config.region_radius,
-            "region_eps": model.config.region_eps,
-            "region_mode": model.config.region_mode,
-            "flip_average": model.config.flip_average,
-            "context_size": model.config.context_size,
-            "context_share": model.config.context_share,
-            "neutral_fade": model.config.neutral_fade,
-            "chroma_gain": model.config.chroma_gain,
+            **decoding_settings(model.config),
             "max_images": args.max_images,
             "truth": not args.no_truth,
             "weights": str(args.model) if args.model else "package default",

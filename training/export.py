@@ -20,6 +20,7 @@ import torch
 
 from huerevive.decoding import POOL_MODES
 from huerevive.model_loading import CHECKPOINT_FORMAT, make_checkpoint, model_from_checkpoint, write_checkpoint
+from huerevive.network import decoding_settings
 from training.decoding_options import (
     chroma_gain_option,
     context_share_option,
@@ -81,16 +82,7 @@ def main(argv: list[str] | None = None) -> int:
         if getattr(args, name) is not None:
             setattr(model.config, name, getattr(args, name))
     decoding = {
-        "temperature": model.config.temperature,
-        "working_size": model.config.working_size,
-        "region_radius": model.config.region_radius,
-        "region_eps": model.config.region_eps,
-        "region_mode": model.config.region_mode,
-        "flip_average": model.config.flip_average,
-        "context_size": model.config.context_size,
-        "context_share": model.config.context_share,
-        "neutral_fade": model.config.neutral_fade,
-        "chroma_gain": model.config.chroma_gain,
+        **decoding_settings(model.config),
         "spread": {k: getattr(model.config, f"spread_{k}") for k in ("tau", "sigma", "gamma")},
     }
     meta = reexport_meta(state["meta"], decoding) if weights_file else training_meta(state, decoding)
