@@ -113,6 +113,11 @@ def colourfulness_tensor(rgb: torch.Tensor) -> torch.Tensor:
     return spread + 0.3 * torch.linalg.vector_norm(mean, dim=-1)
 
 
+def _ab_of(rgb: np.ndarray) -> torch.Tensor:
+    """(H, W, 3) uint8 sRGB -> its CIE Lab (D65) a and b planes (2, H, W)."""
+    return rgb_to_lab(torch.from_numpy(rgb).permute(2, 0, 1).float().div_(255.0))[1:]
+
+
 AUC_MAX_THRESHOLD = 150  # ab units, as in Zhang et al. 2016
 
 
@@ -126,11 +131,7 @@ def ab_error_auc(pred: np.ndarray, truth: np.ndarray, max_threshold: int = AUC_M
     (Zhang et al. 2016, "Colorful Image Colorization", AuC of the ab-error CMF).
     """
     _check_pair(pred, truth)
-
-    def ab_of(rgb: np.ndarray) -> torch.Tensor:
-        return rgb_to_lab(torch.from_numpy(rgb).permute(2, 0, 1).float().div_(255.0))[1:]
-
-    err = (ab_of(pred) - ab_of(truth)).norm(dim=0).flatten().double()
+    err = (_ab_of(pred) - _ab_of(truth)).norm(dim=0).flatten().double()
     # share within t for each t, via a histogram of ceil(err) (err <= t  <=>  ceil(err) <= t)
     counts = torch.bincount(err.ceil().clamp(max=max_threshold + 1).long(), minlength=max_threshold + 2)
     within = counts[: max_threshold + 1].cumsum(0).double() / err.numel()
@@ -149,14 +150,10 @@ def gray_tint(pred: np.ndarray, truth: np.ndarray, below: float = GRAY_CHROMA) -
     None when the truth has no gray pixel.
     """
     _check_pair(pred, truth)
-
-    def chroma_of(rgb: np.ndarray) -> torch.Tensor:
-        return rgb_to_lab(torch.from_numpy(rgb).permute(2, 0, 1).float().div_(255.0))[1:].norm(dim=0)
-
-    gray = chroma_of(truth) < below
+    gray = _ab_of(truth).norm(dim=0) < below
     if not bool(gray.any()):
         return None
-    return float(chroma_of(pred)[gray].double().mean())
+    return float(_ab_of(pred).norm(dim=0)[gray].double().mean())
 
 
 # --- the learned metrics' networks ---------------------------------------------
