@@ -411,3 +411,41 @@ def test_vividness_term_is_logged_and_recorded(small_train_set: Path, tmp_path: 
     assert 0 < float(re.search(r"\(vivid ([\d.]+)\)", logged[0]).group(1)) < 2
     meta = load_model(tmp_path / "vivid.pt", device="cpu").meta
     assert meta["vividness_weight"] == 5.0 and meta["vividness_centred"] is True
+
+
+def test_decoding_threads_give_the_same_photo_set_in_the_same_order(small_train_set: Path, tmp_path: Path) -> None:
+    holdout = tmp_path / "holdout.txt"
+    holdout.write_text(sorted(small_train_set.rglob("*.jpg"))[2].stem + "\n")
+    one = load_photo_set(small_train_set, read_holdout(holdout), workers=1)
+    four = load_photo_set(small_train_set, read_holdout(holdout), workers=4)
+    assert one.names == four.names and one.groups == four.groups and one.skipped == four.skipped
+    assert one.skipped == {"unreadable": 1, "grayscale": 1, "too small": 0, "held out": 1}
+    assert len(one.images) == 5 and all(torch.equal(a, b) for a, b in zip(one.images, four.images))
+
+
+def test_crops_are_cut_and_jittered_on_the_photos_own_device() -> None:
+    """On a GPU the photos live on the device; every random draw stays on the CPU's generator.
+
+    The 'meta' device stands in for a GPU here: a tensor left on the CPU among meta tensors fails
+    the way it would beside CUDA ones.
+    """
+    from huerevive.color import rgb_to_lab
+    from training.data import PhotoSet, jitter_lightness, random_crop_batch
+
+    orange = torch.tensor([230, 120, 30], dtype=torch.uint8).view(3, 1, 1).expand(3, 90, 120).contiguous()
+    photos = PhotoSet([orange, orange.flip(0)], ["a.jpg", "b.jpg"], {}, ["x", "x"])
+    gen = torch.Generator().manual_seed(0)
+    crops = random_crop_batch(photos, 5, 32, gen, min_frac=0.5)
+    assert crops.shape == (5, 3, 32, 32)
+    colours = {tuple(rgb_to_lab(photo[:, :1, :1].float() / 255.0).flatten().round(decimals=2).tolist())
+               for photo in photos.images}  # a solid photo's every crop is that colour, converted as a batch
+    assert {tuple(c[:, 0, 0].round(decimals=2).tolist()) for c in crops} <= colours
+    assert torch.allclose(crops, crops[:, :, :1, :1].expand_as(crops), atol=1e-3)
+
+    moved = photos.to("meta")
+    assert [img.device.type for img in moved.images] == ["meta", "meta"] and photos.images[0].device.type == "cpu"
+    assert random_crop_batch(moved, 3, 16, gen).device.type == "meta"
+    l_chan = torch.full((3, 1, 8, 8), 50.0)
+    assert jitter_lightness(l_chan.to("meta"), torch.Generator().manual_seed(4)).device.type == "meta"
+    same = jitter_lightness(l_chan, torch.Generator().manual_seed(4))
+    assert same.shape == l_chan.shape and not torch.equal(same, l_chan) and (same >= 0).all() and (same <= 100).all()

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import math
+import os
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -18,6 +20,7 @@ from huerevive.image_input import load_image
 PHOTO_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp", ".tif", ".tiff"}
 CACHE_LONG_SIDE = 512  # photos are kept in RAM at this size; crops are cut from it
 GRAY_CHROMA = 1.0  # mean |ab| below this: a black-and-white photo, no colour to learn
+HOLDOUT_FILE = Path(__file__).with_name("holdout.txt")  # photos never trained on (the gallery shows their originals)
 
 
 def find_photos(root: str | Path) -> list[Path]:
@@ -43,6 +46,10 @@ class PhotoSet:
     skipped: dict[str, int] = field(default_factory=dict)
     groups: list[str] = field(default_factory=list)  # source folder of each photo, for balanced sampling
 
+    def to(self, device: torch.device | str) -> PhotoSet:
+        """The same photos on ``device``: crops are then cut and converted there (on a GPU, not one CPU core)."""
+        return replace(self, images=[img.to(device) for img in self.images])
+
 
 def _downscale(rgb: np.ndarray) -> torch.Tensor:
     t = torch.from_numpy(np.ascontiguousarray(rgb)).permute(2, 0, 1).float()
@@ -54,45 +61,59 @@ def _downscale(rgb: np.ndarray) -> torch.Tensor:
     return t.round().clamp(0, 255).to(torch.uint8)
 
 
+def _decode_photo(path: Path, min_side: int, min_chroma: float) -> torch.Tensor | str:
+    """One photo at cache size, or why it is skipped ("unreadable", "too small", "grayscale")."""
+    try:
+        loaded = load_image(path)
+    except ImageLoadError:
+        return "unreadable"
+    small = _downscale(loaded.rgb)
+    if min(small.shape[1:]) < min_side:
+        return "too small"
+    ab = rgb_to_lab(small.float() / 255.0)[1:]
+    if ab.norm(dim=0).mean() < min_chroma:
+        return "grayscale"
+    return small
+
+
 def load_photo_set(
     roots: str | Path | Sequence[str | Path],
     holdout: Sequence[str] = (),
     min_side: int = 64,
     min_chroma: float = GRAY_CHROMA,
+    workers: int = 0,
 ) -> PhotoSet:
     """Decode every usable colour photo under ``roots``; count what is skipped and why.
 
     Photos whose mean chroma |ab| is below ``min_chroma`` are skipped: near-gray
     photos (fog, sepia, black-and-white) teach the network that gray is safe.
     Each photo's group is its first folder below its root (``faces``,
-    ``landscapes``...) or the root's own name.
+    ``landscapes``...) or the root's own name. ``workers`` threads decode
+    (0: one per core, at most 16); the order, and so the set, is the same for any number.
     """
     if isinstance(roots, (str, Path)):
         roots = [roots]
-    images, names, groups = [], [], []
     skipped = {"unreadable": 0, "grayscale": 0, "too small": 0, "held out": 0}
+    wanted: list[tuple[Path, str]] = []
     for root in map(Path, roots):
         for path in find_photos(root):
             if any(path.stem.startswith(h) for h in holdout):
                 skipped["held out"] += 1
                 continue
-            try:
-                loaded = load_image(path)
-            except ImageLoadError:
-                skipped["unreadable"] += 1
-                continue
-            small = _downscale(loaded.rgb)
-            if min(small.shape[1:]) < min_side:
-                skipped["too small"] += 1
-                continue
-            ab = rgb_to_lab(small.float() / 255.0)[1:]
-            if ab.norm(dim=0).mean() < min_chroma:
-                skipped["grayscale"] += 1
-                continue
-            images.append(small)
-            names.append(path.name)
             rel = path.relative_to(root).parts
-            groups.append(rel[0] if len(rel) > 1 else root.name)
+            wanted.append((path, rel[0] if len(rel) > 1 else root.name))
+    workers = workers or min(16, os.cpu_count() or 1)
+    # Threads, not processes: decoding and resizing release the GIL, and the tensors need no pickling back.
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        decoded = list(pool.map(lambda item: _decode_photo(item[0], min_side, min_chroma), wanted))
+    images, names, groups = [], [], []
+    for (path, group), result in zip(wanted, decoded):
+        if isinstance(result, str):
+            skipped[result] += 1
+            continue
+        images.append(result)
+        names.append(path.name)
+        groups.append(group)
     return PhotoSet(images, names, skipped, groups)
 
 
@@ -151,15 +172,17 @@ def random_crop_batch(
         patch = F.interpolate(patch, size=(crop, crop), mode="bilinear", antialias=True, align_corners=False)[0]
         if float(torch.rand(1, generator=gen)) < 0.5:
             patch = patch.flip(-1)
-        out.append(rgb_to_lab((patch / 255.0).clamp(0, 1)))
-    return torch.stack(out)
+        out.append(patch)
+    rgb = (torch.stack(out) / 255.0).clamp(0, 1)
+    return rgb_to_lab(rgb.transpose(0, 1)).transpose(0, 1)  # one conversion for the batch (channels first)
 
 
 def jitter_lightness(l_chan: torch.Tensor, gen: torch.Generator, strength: float = 0.15) -> torch.Tensor:
     """Random gamma and contrast on L (input only): old prints are faded, dark or harsh."""
     b = l_chan.shape[0]
-    gamma = torch.exp((torch.rand(b, 1, 1, 1, generator=gen) - 0.5) * 2 * strength)
-    contrast = 1 + (torch.rand(b, 1, 1, 1, generator=gen) - 0.5) * 2 * strength
+    # Drawn on the generator's device (the CPU), then moved: the same draws wherever the crops are.
+    gamma = torch.exp((torch.rand(b, 1, 1, 1, generator=gen) - 0.5) * 2 * strength).to(l_chan.device)
+    contrast = (1 + (torch.rand(b, 1, 1, 1, generator=gen) - 0.5) * 2 * strength).to(l_chan.device)
     x = (l_chan / 100.0).clamp(0, 1) ** gamma
     x = (x - 0.5) * contrast + 0.5
     return (x.clamp(0, 1) * 100.0).to(l_chan.dtype)

@@ -31,6 +31,9 @@ def simulate_hint_maps(
     side 1..``max_patch`` filled with the truth's mean ab over that patch.
     """
     batch, _, height, width = lab.shape
+    # Built on the CPU, where the generator draws, from one copy of the batch: on a GPU, hundreds of
+    # small patch reads would each wait for the device.
+    truth_ab = lab[:, 1:].detach().cpu()
     hint_ab = torch.zeros(batch, 2, height, width)
     mask = torch.zeros(batch, 1, height, width)
     for i in range(batch):
@@ -44,7 +47,7 @@ def simulate_hint_maps(
             side = int(torch.randint(1, max_patch + 1, (1,), generator=gen))
             top = int(torch.randint(0, height - side + 1, (1,), generator=gen))
             left = int(torch.randint(0, width - side + 1, (1,), generator=gen))
-            patch = lab[i, 1:, top : top + side, left : left + side]
+            patch = truth_ab[i, :, top : top + side, left : left + side]
             hint_ab[i, :, top : top + side, left : left + side] = patch.mean((1, 2), keepdim=True)
             mask[i, :, top : top + side, left : left + side] = 1.0
     return hint_ab.to(lab.device), mask.to(lab.device)
