@@ -114,3 +114,17 @@ def test_the_kit_refuses_a_folder_that_exists(tmp_path: Path) -> None:
     with pytest.raises(SystemExit):
         kit_main(["--out", str(tmp_path / "kit"), "--folders", str(tmp_path)])
     assert not list((tmp_path / "kit").iterdir())
+
+
+def test_a_whole_kit_is_packages_and_photos_and_says_when_it_is_too_big(tmp_path: Path, capsys) -> None:
+    folder = tmp_path / "photos" / "train"
+    folder.mkdir(parents=True)
+    Image.new("RGB", (500, 300), (30, 90, 200)).save(folder / "blue.jpg")
+    assert kit_main(["--out", str(tmp_path / "kit"), "--folders", str(folder)]) == 0
+    said = capsys.readouterr().out
+    with Image.open(tmp_path / "kit" / "photos" / "photos" / "train" / "blue.webp") as im:
+        assert im.size == (384, 230)
+    assert (tmp_path / "kit" / "site" / "lpips").is_dir() and "kit:" in said and "1 photos" in said
+    # The packages alone are several MiB: a budget of 1 MiB is broken, and said to be.
+    assert kit_main(["--out", str(tmp_path / "kit2"), "--folders", str(folder), "--budget-mib", "1"]) == 1
+    assert "over the budget of 1 MiB" in capsys.readouterr().err

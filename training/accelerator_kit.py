@@ -31,7 +31,7 @@ from pathlib import Path
 
 from huerevive.metrics import lpips_weights_path
 from training.data import HOLDOUT_FILE, read_holdout
-from training.pack_photos import MIB, folders_problem, pack_folders, settings_problem
+from training.pack_photos import MIB, budget_problem, folders_problem, pack_folders, settings_problem
 
 PACKAGES = ("lpips", "efficientnet_lite_pytorch")  # imported by training, absent from a bare PyTorch machine
 DEFAULT_FOLDERS = ("../shared/photos/train", "../shared/photos_more/train", "../shared/photos/val")
@@ -70,6 +70,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--long-side", type=int, default=384, help="largest side of a packed photo, px")
     p.add_argument("--quality", type=int, default=50, help="WebP quality, 1-100")
     p.add_argument("--holdout", default=str(HOLDOUT_FILE), help="file of photo stems never to train on (left behind)")
+    p.add_argument("--budget-mib", type=float, default=0.0,
+                   help="fail if the kit comes to more than this (0: no limit), e.g. what may be sent less the repository")
     args = p.parse_args(argv)
     if args.out.exists():
         p.error(f"{args.out} already exists: remove it or choose another --out (nothing is overwritten)")
@@ -80,6 +82,10 @@ def main(argv: list[str] | None = None) -> int:
     print(f"packages and LPIPS weights: {total / MIB:.1f} MiB in {args.out / 'site'}")
     total += pack_folders(args.folders, args.out / "photos", args.long_side, args.quality, read_holdout(args.holdout))
     print(f"kit: {total / MIB:.1f} MiB in {args.out}")
+    problem = budget_problem(total, args.budget_mib)
+    if problem:
+        print(f"error: {problem}", file=sys.stderr)
+        return 1
     return 0
 
 

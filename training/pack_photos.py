@@ -122,6 +122,14 @@ def pack_folders(folders: Sequence[Path], out: Path, long_side: int, quality: in
     return total
 
 
+def budget_problem(total: int, budget_mib: float) -> str | None:
+    """Why ``total`` bytes break a budget of ``budget_mib`` MiB (0: none), or None."""
+    if budget_mib and total > budget_mib * MIB:
+        return (f"{total / MIB:.1f} MiB is over the budget of {budget_mib:g} MiB: "
+                "lower --quality or --long-side (the packed files are kept)")
+    return None
+
+
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("folders", nargs="+", type=Path, help="photo folders to pack (each searched recursively)")
@@ -140,9 +148,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     print(f"packed: {total / MIB:.1f} MiB in all")
-    if args.budget_mib and total > args.budget_mib * MIB:
-        print(f"error: {total / MIB:.1f} MiB is over the budget of {args.budget_mib:g} MiB: "
-              "lower --quality or --long-side (the packed files are kept)", file=sys.stderr)
+    problem = budget_problem(total, args.budget_mib)
+    if problem:
+        print(f"error: {problem}", file=sys.stderr)
         return 1
     return 0
 
