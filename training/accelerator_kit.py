@@ -30,8 +30,8 @@ import sys
 from pathlib import Path
 
 from huerevive.metrics import lpips_weights_path
-from training.data import HOLDOUT_FILE, read_holdout
-from training.pack_photos import MIB, budget_problem, folders_problem, pack_folders, settings_problem
+from training.data import read_holdout
+from training.pack_photos import MIB, add_packing_options, budget_verdict, folders_problem, pack_folders, settings_problem
 
 PACKAGES = ("lpips", "efficientnet_lite_pytorch")  # imported by training, absent from a bare PyTorch machine
 DEFAULT_FOLDERS = ("../shared/photos/train", "../shared/photos_more/train", "../shared/photos/val")
@@ -67,11 +67,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--out", type=Path, default=Path(".kit"), help="the kit's folder (must not exist yet)")
     p.add_argument("--folders", nargs="+", type=Path, default=[Path(f) for f in DEFAULT_FOLDERS],
                    help="photo folders to pack (training and check photos)")
-    p.add_argument("--long-side", type=int, default=384, help="largest side of a packed photo, px")
-    p.add_argument("--quality", type=int, default=50, help="WebP quality, 1-100")
-    p.add_argument("--holdout", default=str(HOLDOUT_FILE), help="file of photo stems never to train on (left behind)")
-    p.add_argument("--budget-mib", type=float, default=0.0,
-                   help="fail if the kit comes to more than this (0: no limit), e.g. what may be sent less the repository")
+    add_packing_options(p, "fail if the kit comes to more than this (0: no limit), e.g. what may be sent less the repository")
     args = p.parse_args(argv)
     if args.out.exists():
         p.error(f"{args.out} already exists: remove it or choose another --out (nothing is overwritten)")
@@ -82,11 +78,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"packages and LPIPS weights: {total / MIB:.1f} MiB in {args.out / 'site'}")
     total += pack_folders(args.folders, args.out / "photos", args.long_side, args.quality, read_holdout(args.holdout))
     print(f"kit: {total / MIB:.1f} MiB in {args.out}")
-    problem = budget_problem(total, args.budget_mib)
-    if problem:
-        print(f"error: {problem}", file=sys.stderr)
-        return 1
-    return 0
+    return budget_verdict(total, args.budget_mib)
 
 
 if __name__ == "__main__":

@@ -122,22 +122,28 @@ def pack_folders(folders: Sequence[Path], out: Path, long_side: int, quality: in
     return total
 
 
-def budget_problem(total: int, budget_mib: float) -> str | None:
-    """Why ``total`` bytes break a budget of ``budget_mib`` MiB (0: none), or None."""
+def add_packing_options(p: argparse.ArgumentParser, budget_help: str) -> None:
+    """The size, quality, holdout and budget options, the same for a folder's packing and a whole kit's."""
+    p.add_argument("--long-side", type=int, default=384, help="largest side of a packed photo, px (smaller ones keep theirs)")
+    p.add_argument("--quality", type=int, default=50, help="WebP quality, 1-100")
+    p.add_argument("--holdout", default=str(HOLDOUT_FILE), help="file of photo stems never to train on (left behind)")
+    p.add_argument("--budget-mib", type=float, default=0.0, help=budget_help)
+
+
+def budget_verdict(total: int, budget_mib: float) -> int:
+    """0 when ``total`` bytes fit ``budget_mib`` MiB (0: no budget); else 1, after saying why on stderr."""
     if budget_mib and total > budget_mib * MIB:
-        return (f"{total / MIB:.1f} MiB is over the budget of {budget_mib:g} MiB: "
-                "lower --quality or --long-side (the packed files are kept)")
-    return None
+        print(f"error: {total / MIB:.1f} MiB is over the budget of {budget_mib:g} MiB: "
+              "lower --quality or --long-side (the packed files are kept)", file=sys.stderr)
+        return 1
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("folders", nargs="+", type=Path, help="photo folders to pack (each searched recursively)")
     p.add_argument("--out", type=Path, default=Path(".kit/photos"), help="where the packed folders go")
-    p.add_argument("--long-side", type=int, default=384, help="largest side of a packed photo, px (smaller ones keep theirs)")
-    p.add_argument("--quality", type=int, default=50, help="WebP quality, 1-100")
-    p.add_argument("--holdout", default=str(HOLDOUT_FILE), help="file of photo stems never to train on (left behind)")
-    p.add_argument("--budget-mib", type=float, default=0.0, help="fail if the packed photos come to more than this (0: no limit)")
+    add_packing_options(p, "fail if the packed photos come to more than this (0: no limit)")
     args = p.parse_args(argv)
     problem = settings_problem(args.long_side, args.quality) or folders_problem(args.folders, args.out)
     if problem:
@@ -148,11 +154,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     print(f"packed: {total / MIB:.1f} MiB in all")
-    problem = budget_problem(total, args.budget_mib)
-    if problem:
-        print(f"error: {problem}", file=sys.stderr)
-        return 1
-    return 0
+    return budget_verdict(total, args.budget_mib)
 
 
 if __name__ == "__main__":
