@@ -37,8 +37,9 @@ def explained(loaded: LoadedImage, truth: np.ndarray | None, in_training: bool =
     colorizer = get_colorizer()
     prepared = colorizer.prepare(loaded)
     looks = colorizer.look_logits(prepared)
-    result = colorizer.finish(prepared, colorizer.mix_looks(prepared, looks))
-    gray = colorizer.gray_share(prepared, looks)[0, 0].cpu().numpy() if colorizer.model.config.neutral_fade else None
+    ab, gray_share = colorizer.mix_looks_and_gray(prepared, looks)
+    result = colorizer.finish(prepared, ab)
+    gray = None if gray_share is None else gray_share[0, 0].cpu().numpy()
     return channels.explain(result, truth, in_training, each_look(colorizer, prepared, looks), gray)
 
 

@@ -186,4 +186,11 @@ def decode_ab(
         ab = decode_annealed_mean(logits, centres, temperature)
         return ab if chroma_gain == 1.0 else ab * chroma_gain
     probs = mix_distributions(logits, mirrored_logits, context, context_share, guide, radius, eps, mode)
+    return decode_distributions(probs, centres, temperature, neutral_fade, chroma_gain)
+
+
+def decode_distributions(
+    probs: torch.Tensor, centres: torch.Tensor, temperature: float, neutral_fade: float = 0.0, chroma_gain: float = 1.0
+) -> torch.Tensor:
+    """``mix_distributions``' output -> ab (B, 2, h, w): the annealed mean, then the neutral fade; ``decode_ab``'s second half."""
     return fade_neutral(annealed_mean(probs, centres, temperature), probs, centres, neutral_fade, chroma_gain)

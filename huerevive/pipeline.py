@@ -26,7 +26,7 @@ import torch.nn.functional as F
 from PIL import Image
 
 from huerevive.color import lab_to_rgb_u8, rgb_u8_to_l
-from huerevive.decoding import decode_ab, mix_distributions, neutral_share
+from huerevive.decoding import decode_ab, decode_distributions, mix_distributions, neutral_share
 from huerevive.hint_spreading import look_alike_features, spread_hints
 from huerevive.hints import Hint, HintLike, check_hints, hint_maps, hint_points
 from huerevive.image_input import DEFAULT_MAX_PIXELS, ImageSource, LoadedImage, load_image
@@ -263,6 +263,13 @@ class Colorizer:
             cfg.neutral_fade, cfg.chroma_gain,
         )
 
+    def _distributions(self, prepared: PreparedPhoto, looks: Looks) -> torch.Tensor:
+        """The distributions the colour is decoded from (``mix_distributions``, the weights' settings)."""
+        cfg = self.model.config
+        logits, mirrored, context = looks
+        return mix_distributions(logits, mirrored, context, cfg.context_share, prepared.l_small, cfg.region_radius,
+                                 cfg.region_eps, cfg.region_mode)
+
     @torch.inference_mode()
     def gray_share(self, prepared: PreparedPhoto, looks: Looks | None = None) -> torch.Tensor:
         """(1, 1, h/4, w/4): how likely each pixel is gray, by the distributions the colour is decoded from.
@@ -270,11 +277,22 @@ class Colorizer:
         What the neutral fade reads (``huerevive.decoding.fade_neutral``); 0 to 1. ``looks``:
         ``look_logits``' output for this photo without hints (None: the network runs for it).
         """
-        cfg = self.model.config
-        logits, mirrored, context = self.look_logits(prepared) if looks is None else looks
-        probs = mix_distributions(logits, mirrored, context, cfg.context_share, prepared.l_small, cfg.region_radius,
-                                  cfg.region_eps, cfg.region_mode)
+        probs = self._distributions(prepared, self.look_logits(prepared) if looks is None else looks)
         return neutral_share(probs, self.model.bin_centres)
+
+    @torch.inference_mode()
+    def mix_looks_and_gray(self, prepared: PreparedPhoto, looks: Looks) -> tuple[torch.Tensor, torch.Tensor | None]:
+        """``mix_looks``' colour and, for weights with the neutral fade, ``gray_share``'s map, the looks mixed once for both.
+
+        Weights without the fade fade nothing: their map is None and the colour is ``mix_looks``' own.
+        """
+        cfg = self.model.config
+        if not cfg.neutral_fade:
+            return self.mix_looks(prepared, looks), None
+        probs = self._distributions(prepared, looks)
+        centres = self.model.bin_centres
+        return (decode_distributions(probs, centres, cfg.temperature, cfg.neutral_fade, cfg.chroma_gain),
+                neutral_share(probs, centres))
 
     @torch.inference_mode()
     def colorize_prepared(

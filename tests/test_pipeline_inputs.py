@@ -6,6 +6,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+import torch
 from PIL import Image
 from skimage.color import lab2rgb, rgb2lab
 
@@ -277,3 +278,11 @@ def test_the_neutral_fade_takes_colour_from_the_pixels_that_may_be_gray(colorize
     assert share.shape == chroma.shape and 0.0 <= share.min() and share.max() <= 1.0
     coloured = chroma > 2.0
     np.testing.assert_allclose(kept[coloured], 1.0 - share[coloured], atol=2e-3)
+    # The explainer's one mixing of the looks gives exactly mix_looks' colour and gray_share's map.
+    prepared = pipeline.prepare(pipeline.load(photo_rgb))
+    looks = pipeline.look_logits(prepared)
+    ab, gray = pipeline.mix_looks_and_gray(prepared, looks)
+    assert torch.equal(ab, pipeline.mix_looks(prepared, looks)) and torch.equal(gray, pipeline.gray_share(prepared, looks))
+    plain_pipeline = with_fade(0.0, 1.0)
+    plain_ab, no_map = plain_pipeline.mix_looks_and_gray(prepared, looks)
+    assert no_map is None and torch.equal(plain_ab, plain_pipeline.mix_looks(prepared, looks))
