@@ -9,6 +9,7 @@ import torch
 
 from conftest import REPO
 from photo_crops import lab_crops_of
+from plain_weights import without_scene_summary
 from huerevive.model_loading import (
     DEFAULT_WEIGHTS,
     WeightsError,
@@ -76,7 +77,7 @@ def test_weights_with_unusable_decoding_settings_are_refused_on_loading(tmp_path
 
 
 def test_older_files_load_with_defaults_and_a_file_without_settings_is_refused(tmp_path: Path) -> None:
-    ckpt = read_checkpoint(DEFAULT_WEIGHTS)
+    ckpt = without_scene_summary()
     # a file from before the whole-photo summary, the coarser look's share and the neutral fade existed: their
     # defaults apply (the fade off: such a file colours as it always did)
     newer = ("scene_context", "context_share", "neutral_fade", "chroma_gain")
@@ -117,7 +118,7 @@ def _real_l(size: int = 192) -> torch.Tensor:
 
 
 def test_a_scene_summary_added_to_trained_weights_starts_as_a_no_op_and_keeps_its_weights(tmp_path: Path) -> None:
-    ckpt = read_checkpoint(DEFAULT_WEIGHTS)
+    ckpt = without_scene_summary()
     plain, upgraded = model_from_checkpoint(ckpt).eval(), model_from_checkpoint(ckpt, add_scene_context=True).eval()
     assert plain.scene is None and upgraded.config.scene_context and upgraded.scene is not None
     l_chan = _real_l()
@@ -136,7 +137,7 @@ def test_a_scene_summary_added_to_trained_weights_starts_as_a_no_op_and_keeps_it
 
 
 def test_the_scene_summary_says_what_is_in_the_photo_not_where() -> None:
-    model = model_from_checkpoint(read_checkpoint(DEFAULT_WEIGHTS), add_scene_context=True).eval()
+    model = model_from_checkpoint(without_scene_summary(), add_scene_context=True).eval()
     torch.manual_seed(0)
     model.scene.mlp[-1].weight.data.normal_(0.0, 0.05)
     l_chan = _real_l()
@@ -152,7 +153,7 @@ def test_the_scene_summary_says_what_is_in_the_photo_not_where() -> None:
 
 
 def test_adding_a_module_still_refuses_weights_that_do_not_otherwise_match() -> None:
-    ckpt = read_checkpoint(DEFAULT_WEIGHTS)
+    ckpt = without_scene_summary()
     state = {k: v for k, v in ckpt["state_dict"].items() if not k.startswith("up8.")}
     with pytest.raises(WeightsError, match="weights do not match the network"):
         model_from_checkpoint({**ckpt, "state_dict": state}, add_scene_context=True)

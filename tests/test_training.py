@@ -15,6 +15,7 @@ import pytest
 import torch
 
 from conftest import REPO
+from plain_weights import write_without_scene_summary
 from huerevive.model_loading import load_model
 from training.data import load_photo_set, read_holdout
 from training.train import evaluate_epoch, lr_factor, parse_args, parse_duration, target_colours, val_batch
@@ -266,8 +267,8 @@ def test_hint_fine_tune_from_automatic_weights(small_train_set: Path, tmp_path: 
 
 
 def test_scene_summary_fine_tune_from_shipped_weights(small_train_set: Path, tmp_path: Path) -> None:
-    """--init shipped weights --scene-context: the summary is added at zero, trained, exported and recorded."""
-    shipped_path = REPO / "huerevive" / "weights" / "colornet.pt"
+    """--init trained weights --scene-context: the summary is added at zero, trained, exported and recorded."""
+    shipped_path = write_without_scene_summary(tmp_path / "plain.pt")  # the shipped weights may have one already
     weights = tmp_path / "scene.pt"
     run = _train(
         "--data", str(small_train_set), "--out", str(tmp_path / "s"), "--max-steps", "3", "--lr", "0.05",
@@ -290,7 +291,7 @@ def test_scene_summary_fine_tune_from_shipped_weights(small_train_set: Path, tmp
 
 def test_freeze_decoder_trains_only_the_new_module(small_train_set: Path, tmp_path: Path) -> None:
     """--freeze-decoder --freeze-blocks 16: every trained weight and batch-norm statistic stays as it was."""
-    shipped_path = REPO / "huerevive" / "weights" / "colornet.pt"
+    shipped_path = write_without_scene_summary(tmp_path / "plain.pt")  # the summary must be the new module
     weights = tmp_path / "scene_only.pt"
     run = _train(
         "--data", str(small_train_set), "--out", str(tmp_path / "f"), "--max-steps", "4", "--lr", "0.05",
