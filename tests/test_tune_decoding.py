@@ -7,8 +7,11 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+import torch
+from PIL import Image
 
 from huerevive import metrics
+from huerevive.color import lab_to_rgb, rgb_to_lab
 from huerevive.image_input import LoadedImage, load_image
 from huerevive.decoding import decode_ab
 from huerevive.pipeline import Colorizer
@@ -76,13 +79,22 @@ def test_truth_powers_outside_zero_to_one_are_refused(tmp_path: Path, capsys: py
 @pytest.mark.slow
 def test_truth_rows_take_each_photo_to_its_truths_colourfulness(photos_dir: Path, tmp_path: Path,
                                                                 colorizer: Colorizer) -> None:
-    val = photos_dir / "val"
+    # Three photos whose truth has half its real chroma (same lightness, so the same input and decoded colour):
+    # the decoded colour is then well off the truth's amount whatever the weights, and scaling it down to the
+    # truth's meets no sRGB clipping.
+    val = tmp_path / "dull"
+    val.mkdir()
+    for f in spread(find_photos(photos_dir / "val"), 3):
+        lab = rgb_to_lab(torch.from_numpy(np.asarray(Image.open(f).convert("RGB"))).permute(2, 0, 1).double() / 255)
+        lab[1:] *= 0.5
+        dull = (lab_to_rgb(lab).clamp(0, 1) * 255).round().byte().permute(1, 2, 0).numpy()
+        Image.fromarray(dull).save(val / f"{f.stem}.png")
     temperature = colorizer.model.config.temperature
     own = {"fade": colorizer.model.config.neutral_fade, "gain": colorizer.model.config.chroma_gain}  # the weights' own
-    argv = ["--data", str(val), "--max-images", "3", "--temperatures", f"{temperature:g}", "--radii", "0",
-            "--saturations", "1,1.3", "--truth-powers", "1,0.5", "--out", str(tmp_path)]
+    argv = ["--data", str(val), "--max-images", "0", "--temperatures", f"{temperature:g}", "--radii", "0",
+            "--saturations", "1,1.3", "--truth-powers", "1,0.5", "--out", str(tmp_path / "tune")]
     assert main(argv) == 0
-    summary = json.loads((tmp_path / "tune.json").read_text(encoding="utf-8"))["sets"][str(val)]["summary"]
+    summary = json.loads((tmp_path / "tune" / "tune.json").read_text(encoding="utf-8"))["sets"][str(val)]["summary"]
     plain = setting_name(temperature, 0, 50.0, "mixture", **own)
     full, half = truth_name(plain, 1.0), truth_name(plain, 0.5)
     # Only the saturation-1 setting gets truth rows: the others already scale the colour.
