@@ -11,7 +11,7 @@ import torch
 from PIL import Image
 
 from huerevive import metrics
-from huerevive.color import lab_to_rgb, rgb_to_lab
+from huerevive.color import lab_to_rgb_u8, rgb_to_lab
 from huerevive.image_input import LoadedImage, load_image
 from huerevive.decoding import decode_ab
 from huerevive.pipeline import Colorizer
@@ -85,10 +85,8 @@ def test_truth_rows_take_each_photo_to_its_truths_colourfulness(photos_dir: Path
     val = tmp_path / "dull"
     val.mkdir()
     for f in spread(find_photos(photos_dir / "val"), 3):
-        lab = rgb_to_lab(torch.from_numpy(np.asarray(Image.open(f).convert("RGB"))).permute(2, 0, 1).double() / 255)
-        lab[1:] *= 0.5
-        dull = (lab_to_rgb(lab).clamp(0, 1) * 255).round().byte().permute(1, 2, 0).numpy()
-        Image.fromarray(dull).save(val / f"{f.stem}.png")
+        lab = rgb_to_lab(torch.from_numpy(load_image(f).rgb).permute(2, 0, 1).float() / 255)
+        Image.fromarray(lab_to_rgb_u8(lab[0], lab[1:] * 0.5)).save(val / f"{f.stem}.png")
     temperature = colorizer.model.config.temperature
     own = {"fade": colorizer.model.config.neutral_fade, "gain": colorizer.model.config.chroma_gain}  # the weights' own
     argv = ["--data", str(val), "--max-images", "0", "--temperatures", f"{temperature:g}", "--radii", "0",
