@@ -411,6 +411,10 @@ def test_two_looks_step_shows_each_look_alone_beside_the_mix(page_env, colorizer
         assert t("looks.once", lang, size=config.working_size) not in [i.value for i in at.info]
         assert config.neutral_fade > 0 and t("looks.fade", lang) in [m.value for m in at.markdown]  # as shipped
         assert t("looks.gray_caption", lang) in captions  # and the map of what the fade reads
+        # The shipped weights sum up the whole photo: a sentence on it, between the looks and the fade.
+        texts = [m.value for m in at.markdown]
+        assert config.scene_context and texts.index(intro) < texts.index(t("looks.scene", lang)) < texts.index(
+            t("looks.fade", lang))
 
 
 def test_each_look_is_that_look_alone_at_preview_size(colorizer, photos_dir) -> None:
@@ -460,12 +464,13 @@ def test_explaining_a_photo_runs_the_decoder_once(colorizer, photos_dir, monkeyp
 def test_weights_that_look_once_get_a_note_instead(page_env, request, tmp_path) -> None:
     import torch
 
-    from huerevive.model_loading import DEFAULT_WEIGHTS, make_checkpoint, model_from_checkpoint, read_checkpoint
+    from huerevive.model_loading import make_checkpoint, model_from_checkpoint
+    from plain_weights import without_scene_summary
 
-    ckpt = read_checkpoint(DEFAULT_WEIGHTS)
+    ckpt = without_scene_summary()  # and no summary of the whole photo: no sentence about it
     model = model_from_checkpoint(ckpt)
     model.config.context_size = 0
-    model.config.neutral_fade = 0.0  # and no fade: no sentence about it
+    model.config.neutral_fade = 0.0  # and no fade: no sentence about it either
     once = tmp_path / "once.pt"
     torch.save(make_checkpoint(model, {**ckpt.get("meta", {}), "version": "test-one-look"}), once)
     use_weights(page_env, request, once)
@@ -473,5 +478,6 @@ def test_weights_that_look_once_get_a_note_instead(page_env, request, tmp_path) 
     assert t("looks.heading", "en") in [h.value for h in at.subheader]
     assert t("looks.once", "en", size=model.config.working_size) in [i.value for i in at.info]
     assert t("looks.fade", "en") not in [m.value for m in at.markdown]
+    assert t("looks.scene", "en") not in [m.value for m in at.markdown]
     assert len(at.image) == PLATE_IMAGES + PHOTO_IMAGES - LOOK_IMAGES + what_if_images()
     assert len(at.metric) == 2 * len(METRIC_NAMES), "the other steps are all there"

@@ -7,7 +7,9 @@ look's). This step shows each look's colour on its own beside the mix, the
 result of the channels step. Weights that look once get a sentence instead
 of the pictures. Weights that fade the colour of pixels that may be gray
 (``NetConfig.neutral_fade``, ``huerevive.decoding.fade_neutral``) get a
-sentence on that last step of the decoding.
+sentence on that last step of the decoding, and weights with a summary of
+the whole photo (``NetConfig.scene_context``, ``huerevive.network.SceneContext``)
+one on what that summary is for.
 """
 
 from __future__ import annotations
@@ -40,12 +42,14 @@ def each_look(colorizer: Colorizer, prepared: PreparedPhoto, looks: Looks | None
 
 def looks_step(shown: channels.Explained, config: NetConfig, lang: str) -> None:
     """The close look's colour, the far look's, and the result, side by side (or a note for one look); then the
-    neutral fade, when the weights ship one."""
+    summary of the whole photo and the neutral fade, when the weights have them."""
     st.subheader(t("looks.heading", lang), anchor=False)
     if shown.looks is None:
         st.info(t("looks.once", lang, size=config.working_size))
     else:
         _both_looks(shown, config, lang)
+    if config.scene_context:
+        st.markdown(t("looks.scene", lang))
     if config.neutral_fade:
         st.markdown(t("looks.fade", lang))
     if shown.gray_share is not None:

@@ -25,6 +25,15 @@ STRINGS = {
         "ko": "둘을 섞은 결과: 2단계의 결과와 같습니다.",
         "en": "Both mixed: the result of step 2.",
     },
+    "looks.scene": {
+        "ko": "네트워크는 사진 전체도 함께 압니다. 색을 추측하기 전에 사진 전체가 무엇을 보여 주는지(거리, "
+        "바닷가, 인물 사진) 숫자 몇백 개로 요약하고, 모든 곳의 추측이 그 요약을 참고합니다. 그래서 물체의 가장자리가 "
+        "멀리 있어도, 가까이에서는 무엇이든 될 수 있는 회색이 그 장면에 어울리는 색을 받습니다.",
+        "en": "The network also knows the photo as a whole: before guessing any colour it sums up what "
+        "the whole photo shows (a street, a beach, a portrait) in a few hundred numbers, and every spot's guess takes "
+        "that summary into account. A gray that could be many things up close then gets a colour that suits the "
+        "kind of scene it is in.",
+    },
     "looks.fade": {
         "ko": "마지막으로, 회색인지 색이 있는지 네트워크가 헷갈리는 곳(흰 벽, 모래, 흐린 하늘)은 색을 옅게 합니다. "
         "'회색'과 '어떤 색'을 평균하면 어느 쪽도 아닌 옅은 색조가 생기기 때문입니다. 색이 있다고 확신하는 곳은 그만큼 "
