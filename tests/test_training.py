@@ -450,3 +450,13 @@ def test_crops_are_cut_and_jittered_on_the_photos_own_device() -> None:
     assert jitter_lightness(l_chan.to("meta"), torch.Generator().manual_seed(4)).device.type == "meta"
     same = jitter_lightness(l_chan, torch.Generator().manual_seed(4))
     assert same.shape == l_chan.shape and not torch.equal(same, l_chan) and (same >= 0).all() and (same <= 100).all()
+
+
+def test_semantic_term_is_logged_and_recorded(small_train_set: Path, tmp_path: Path) -> None:
+    out = tmp_path / "semantic"
+    run = _train("--data", str(small_train_set), "--out", str(out), "--max-steps", "1", "--semantic-weight", "0.1",
+                 "--export", str(tmp_path / "semantic.pt"))
+    assert run.returncode == 0, run.stderr[-3000:]
+    logged = [line for line in (out / "train.log").read_text().splitlines() if " loss " in line]
+    assert 0 < float(re.search(r"\(semantic ([\d.]+)\)", logged[0]).group(1)) < 10
+    assert load_model(tmp_path / "semantic.pt", device="cpu").meta["semantic_weight"] == 0.1

@@ -51,6 +51,7 @@ def training_record(
         "adv_weight": run_args.get("adv_weight", 0.0),
         "critic": run_args.get("critic", "patch") if run_args.get("adv_weight") else None,
         "perceptual_weight": run_args.get("perceptual_weight", 0.0),
+        "semantic_weight": run_args.get("semantic_weight", 0.0),
         "vividness_weight": run_args.get("vividness_weight", 0.0),
         "vividness_centred": bool(run_args.get("vividness_centred", False)),
         "target_saturation": run_args.get("target_saturation", 1.0),

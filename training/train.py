@@ -37,6 +37,7 @@ from huerevive.network import ENCODER_BLOCKS, ColorNet, NetConfig
 from huerevive.progress import format_seconds
 from training.adversarial import FeatureCritic, PatchCritic, adversarial_step
 from training.perceptual import PerceptualLoss
+from training.semantic import SemanticLoss
 from training.record import training_record
 from training.vividness import vividness_loss
 from training.data import (
@@ -171,6 +172,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                         "features = heads on the frozen LPIPS AlexNet, judging the colour photo at crop size")
     p.add_argument("--perceptual-weight", type=float, default=0.0,
                    help="weight of an LPIPS term on the decoded colour next to the cross-entropy (0: none); for a fine-tune")
+    p.add_argument("--semantic-weight", type=float, default=0.0,
+                   help="weight of a term on what an ImageNet classifier makes of the decoded colour against the "
+                        "truth (KL of its class distributions; 0: none); for a fine-tune")
     p.add_argument("--vividness-weight", type=float, default=0.0,
                    help="weight of a term on each crop's colourfulness against the truth's (0: none); for a fine-tune")
     p.add_argument("--vividness-centred", action="store_true",
@@ -400,6 +404,7 @@ def main(argv: list[str] | None = None) -> int:
             critic.load_state_dict(state["critic"])
             critic_opt.load_state_dict(state["critic_optimizer"])
     perceptual = PerceptualLoss().to(run.device) if args.perceptual_weight > 0 else None
+    semantic = SemanticLoss().to(run.device) if args.semantic_weight > 0 else None
     ema = None
     if args.ema_decay is None:  # a resumed run keeps its average going unless told otherwise
         args.ema_decay = (state.get("args", {}).get("ema_decay") or 0.0) if state is not None else 0.0
@@ -469,7 +474,7 @@ def main(argv: list[str] | None = None) -> int:
         # The terms beyond the cross-entropy score the colour as it will be shown: the annealed mean at the
         # shipped temperature, decoded once for all of them.
         shown_ab = decode_annealed_mean(logits, centres_dev, model.config.temperature) if (
-            critic is not None or perceptual is not None or args.vividness_weight > 0) else None
+            critic is not None or perceptual is not None or semantic is not None or args.vividness_weight > 0) else None
         if critic is not None:
             # The feature critic looks at the photo at crop size, the patch critic at the network's output size.
             l_critic = lab[:, :1] if args.critic == "features" else l_small
@@ -480,6 +485,10 @@ def main(argv: list[str] | None = None) -> int:
             p_loss = perceptual(shown_ab, lab)
             loss_note += f" (ce {loss.item():.3f}, lpips {p_loss.item():.4f})"
             loss = loss + args.perceptual_weight * p_loss
+        if semantic is not None:
+            s_loss = semantic(shown_ab, lab)
+            loss_note += f" (semantic {s_loss.item():.4f})"
+            loss = loss + args.semantic_weight * s_loss
         if args.vividness_weight > 0:
             v_loss = vividness_loss(shown_ab, l_small, target_ab, centred=args.vividness_centred)
             loss_note += f" (vivid {v_loss.item():.4f})"
