@@ -11,14 +11,8 @@ import torch
 from huerevive.ab_bins import decode_annealed_mean, gamut_bin_centres
 from huerevive.color import lab_batch_to_rgb, lab_to_rgb
 from huerevive.metrics import lpips_distance, lpips_network
-from photo_crops import lab_crops
+from photo_crops import gray_logits, lab_crops, peaked_logits
 from training.perceptual import PerceptualLoss
-
-
-def _logits_for(ab: torch.Tensor, centres: torch.Tensor, sharpness: float = 50.0) -> torch.Tensor:
-    """Logits (N, Q, h, w) peaked on the bin nearest each ab (N, 2, h, w)."""
-    d2 = ((ab[:, None] - centres[None, :, :, None, None]) ** 2).sum(2)
-    return -d2 / sharpness
 
 
 def test_batch_conversion_is_the_per_image_one() -> None:
@@ -33,10 +27,8 @@ def test_batch_conversion_is_the_per_image_one() -> None:
 def test_loss_is_the_evaluations_lpips_of_the_decoded_photo(photos_dir: Path) -> None:
     lab = lab_crops(photos_dir, count=3)
     centres = gamut_bin_centres()
-    gray_logits = torch.zeros(3, len(centres), 16, 16)
-    gray_logits[:, ((centres**2).sum(1)).argmin()] = 30.0  # all mass on the neutral bin
     loss = PerceptualLoss()
-    got = loss(decode_annealed_mean(gray_logits, centres, 1.0), lab).item()
+    got = loss(decode_annealed_mean(gray_logits(3, centres, 16), centres, 1.0), lab).item()
     # The same photos made gray and scored the way training/evaluate.py scores them (uint8, full size).
     neutral = centres[((centres**2).sum(1)).argmin()]
     gray = torch.cat((lab[:, :1], neutral.view(1, 2, 1, 1).expand(3, 2, 64, 64)), 1)
@@ -51,11 +43,9 @@ def test_true_colour_scores_better_than_gray_and_gradients_reach_the_logits(phot
     centres = gamut_bin_centres()
     true_ab = torch.nn.functional.avg_pool2d(lab[:, 1:], 4)
     loss = PerceptualLoss()
-    gray_logits = torch.zeros(3, len(centres), 16, 16)
-    gray_logits[:, ((centres**2).sum(1)).argmin()] = 30.0
-    true_logits = _logits_for(true_ab, centres).requires_grad_(True)
+    true_logits = peaked_logits(true_ab, centres).requires_grad_(True)
     near_truth = loss(decode_annealed_mean(true_logits, centres, 0.38), lab)
-    assert near_truth.item() < 0.5 * loss(decode_annealed_mean(gray_logits, centres, 0.38), lab).item()
+    assert near_truth.item() < 0.5 * loss(decode_annealed_mean(gray_logits(3, centres, 16), centres, 0.38), lab).item()
     near_truth.backward()
     assert true_logits.grad is not None and true_logits.grad.abs().sum() > 0
 

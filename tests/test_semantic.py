@@ -8,25 +8,13 @@ import pytest
 import torch
 
 from huerevive.ab_bins import decode_annealed_mean, gamut_bin_centres
-from photo_crops import lab_crops
+from photo_crops import gray_logits, lab_crops, peaked_logits
 from training.semantic import CLASSIFIER_SIZE, SemanticLoss, classifier_input
 
 
 @pytest.fixture(scope="module")
 def semantic() -> SemanticLoss:
     return SemanticLoss()
-
-
-def _peaked_logits(ab: torch.Tensor, centres: torch.Tensor, sharpness: float = 50.0) -> torch.Tensor:
-    """Logits (N, Q, h, w) peaked on the bin nearest each ab (N, 2, h, w)."""
-    d2 = ((ab[:, None] - centres[None, :, :, None, None]) ** 2).sum(2)
-    return -d2 / sharpness
-
-
-def _gray_logits(count: int, centres: torch.Tensor, size: int) -> torch.Tensor:
-    logits = torch.zeros(count, len(centres), size, size)
-    logits[:, ((centres**2).sum(1)).argmin()] = 30.0  # all mass on the neutral bin
-    return logits
 
 
 def test_classifier_input_resizes_large_crops_and_uses_the_lite_preprocessing() -> None:
@@ -41,11 +29,11 @@ def test_classifier_input_resizes_large_crops_and_uses_the_lite_preprocessing() 
 def test_true_colour_is_near_zero_gray_is_far_and_gradients_reach_the_logits(photos_dir: Path, semantic: SemanticLoss) -> None:
     lab = lab_crops(photos_dir, count=4, size=128)
     centres = gamut_bin_centres()
-    true_logits = _peaked_logits(torch.nn.functional.avg_pool2d(lab[:, 1:], 4), centres).requires_grad_(True)
+    true_logits = peaked_logits(torch.nn.functional.avg_pool2d(lab[:, 1:], 4), centres).requires_grad_(True)
     near_truth = semantic(decode_annealed_mean(true_logits, centres, 0.38), lab)
-    gray = semantic(decode_annealed_mean(_gray_logits(4, centres, 32), centres, 1.0), lab).item()
-    # Measured on these photos: the classifier's opinion of the gray photo differs by a KL of several tenths
-    # (ImageNet classes lean on colour); the truth quantised to bins and upsampled from a quarter size, far less.
+    gray = semantic(decode_annealed_mean(gray_logits(4, centres, 32), centres, 1.0), lab).item()
+    # Measured on these four photos: gray 0.79 (ImageNet classes lean on colour); the truth quantised to bins and
+    # upsampled from a quarter size 0.24.
     assert gray > 0.1 and near_truth.item() < 0.5 * gray
     near_truth.backward()
     assert true_logits.grad is not None and true_logits.grad.abs().sum() > 0
