@@ -392,26 +392,33 @@ def test_saturated_targets_are_recorded_in_the_weights(small_train_set: Path, tm
     assert load_model(tmp_path / "sat.pt", device="cpu").meta["target_saturation"] == 1.15
 
 
-def test_perceptual_fine_tune_logs_both_terms_and_records_its_weight(small_train_set: Path, tmp_path: Path) -> None:
-    out = tmp_path / "lpips"
-    run = _train("--data", str(small_train_set), "--out", str(out), "--max-steps", "2", "--perceptual-weight", "5",
-                 "--export", str(tmp_path / "lpips.pt"))
+def _fine_tune(train_set: Path, tmp_path: Path, name: str, steps: int, *options: str) -> tuple[str, dict]:
+    """A short run with extra loss ``options``, exported: its first logged step line and its weights' record."""
+    out = tmp_path / name
+    run = _train("--data", str(train_set), "--out", str(out), "--max-steps", str(steps), *options,
+                 "--export", str(tmp_path / f"{name}.pt"))
     assert run.returncode == 0, run.stderr[-3000:]
     logged = [line for line in (out / "train.log").read_text().splitlines() if " loss " in line]
-    total, ce, lpips = (float(x) for x in re.search(r"loss ([\d.]+) \(ce ([\d.]+), lpips ([\d.]+)\)", logged[0]).groups())
+    return logged[0], load_model(tmp_path / f"{name}.pt", device="cpu").meta
+
+
+def test_perceptual_fine_tune_logs_both_terms_and_records_its_weight(small_train_set: Path, tmp_path: Path) -> None:
+    logged, meta = _fine_tune(small_train_set, tmp_path, "lpips", 2, "--perceptual-weight", "5")
+    total, ce, lpips = (float(x) for x in re.search(r"loss ([\d.]+) \(ce ([\d.]+), lpips ([\d.]+)\)", logged).groups())
     assert 0 < lpips < 1 and total == pytest.approx(ce + 5 * lpips, abs=2e-3)  # the logged total is the sum trained on
-    assert load_model(tmp_path / "lpips.pt", device="cpu").meta["perceptual_weight"] == 5.0
+    assert meta["perceptual_weight"] == 5.0
 
 
 def test_vividness_term_is_logged_and_recorded(small_train_set: Path, tmp_path: Path) -> None:
-    out = tmp_path / "vivid"
-    run = _train("--data", str(small_train_set), "--out", str(out), "--max-steps", "1", "--vividness-weight", "5", "--vividness-centred",
-                 "--export", str(tmp_path / "vivid.pt"))
-    assert run.returncode == 0, run.stderr[-3000:]
-    logged = [line for line in (out / "train.log").read_text().splitlines() if " loss " in line]
-    assert 0 < float(re.search(r"\(vivid ([\d.]+)\)", logged[0]).group(1)) < 2
-    meta = load_model(tmp_path / "vivid.pt", device="cpu").meta
+    logged, meta = _fine_tune(small_train_set, tmp_path, "vivid", 1, "--vividness-weight", "5", "--vividness-centred")
+    assert 0 < float(re.search(r"\(vivid ([\d.]+)\)", logged).group(1)) < 2
     assert meta["vividness_weight"] == 5.0 and meta["vividness_centred"] is True
+
+
+def test_semantic_term_is_logged_and_recorded(small_train_set: Path, tmp_path: Path) -> None:
+    logged, meta = _fine_tune(small_train_set, tmp_path, "semantic", 1, "--semantic-weight", "0.1")
+    assert 0 < float(re.search(r"\(semantic ([\d.]+)\)", logged).group(1)) < 10
+    assert meta["semantic_weight"] == 0.1
 
 
 def test_decoding_threads_give_the_same_photo_set_in_the_same_order(small_train_set: Path, tmp_path: Path) -> None:
@@ -451,12 +458,3 @@ def test_crops_are_cut_and_jittered_on_the_photos_own_device() -> None:
     same = jitter_lightness(l_chan, torch.Generator().manual_seed(4))
     assert same.shape == l_chan.shape and not torch.equal(same, l_chan) and (same >= 0).all() and (same <= 100).all()
 
-
-def test_semantic_term_is_logged_and_recorded(small_train_set: Path, tmp_path: Path) -> None:
-    out = tmp_path / "semantic"
-    run = _train("--data", str(small_train_set), "--out", str(out), "--max-steps", "1", "--semantic-weight", "0.1",
-                 "--export", str(tmp_path / "semantic.pt"))
-    assert run.returncode == 0, run.stderr[-3000:]
-    logged = [line for line in (out / "train.log").read_text().splitlines() if " loss " in line]
-    assert 0 < float(re.search(r"\(semantic ([\d.]+)\)", logged[0]).group(1)) < 10
-    assert load_model(tmp_path / "semantic.pt", device="cpu").meta["semantic_weight"] == 0.1
